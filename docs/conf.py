@@ -1,0 +1,32 @@
+"""Sphinx configuration: values only; the machinery lives in sphinx_portfolio."""
+
+project = "Daize Dong"
+author = "Daize Dong"
+copyright = "Daize Dong"
+
+extensions = ["myst_parser", "sphinx_portfolio"]
+
+# -- content --------------------------------------------------------------------
+root_doc = "index"
+exclude_patterns = ["_build", "_parts"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+nitpicky = True
+
+# -- publications ---------------------------------------------------------------
+bibtex_bibfiles = ["../refs.bib"]
+bibtex_default_style = "portfolio"
+bibtex_tooltips = False
+portfolio_owner = "Daize Dong"
+
+# -- HTML -----------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "Daize Dong"
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}

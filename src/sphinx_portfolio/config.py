@@ -1,0 +1,66 @@
+"""Our configuration values, declared once, validated on ``config-inited``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    rebuild: str
+    types: tuple[type, ...]
+    help: str
+
+
+OPTIONS = (
+    Option(
+        "portfolio_owner",
+        "",
+        "env",
+        (str,),
+        "The site owner's name as in refs.bib (e.g. 'Daize Dong'); emphasised in "
+        "every publication. Matched on parsed names, initials included.",
+    ),
+    Option(
+        "portfolio_owner_aliases",
+        [],
+        "env",
+        (list, tuple),
+        "Other spellings of the owner's name that should also be emphasised.",
+    ),
+)
+
+
+def setup_config(app: Sphinx) -> None:
+    for option in OPTIONS:
+        app.add_config_value(
+            option.name,
+            option.default,
+            option.rebuild,  # type: ignore[arg-type]
+            types=option.types,
+            description=option.help,
+        )
+    app.connect("config-inited", check_config)
+
+
+def check_config(app: Sphinx, config: Config) -> None:
+    if not config.portfolio_owner.strip():
+        msg = "portfolio_owner must name the site's owner, e.g. 'Daize Dong'"
+        raise ConfigError(msg)
+    if not all(isinstance(name, str) for name in config.portfolio_owner_aliases):
+        msg = "portfolio_owner_aliases must be a list of names"
+        raise ConfigError(msg)
+
+
+def owner_names(config: Config) -> tuple[str, ...]:
+    """The owner's name followed by its aliases."""
+    return (config.portfolio_owner, *config.portfolio_owner_aliases)

@@ -1,0 +1,83 @@
+"""The pybtex formatting style behind every publication list.
+
+sphinxcontrib-bibtex looks a style up by name and instantiates it without
+arguments, so the style reads the build's publication model from the class that
+:func:`register_style` creates for each build.  It formats that model; it does not
+re-derive anything from the raw BibTeX fields.
+
+An entry reads::
+
+    Title. Authors (owner in bold, * for equal contribution). Venue (ABBR YEAR).
+    Status. [Paper] [arXiv] [Code] [DOI] [OpenReview] [Project]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import ClassVar
+
+from pybtex.database import Entry
+from pybtex.plugin import register_plugin
+from pybtex.richtext import HRef, Tag, Text
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
+
+from .bibdata import Author, Publication, newest_first
+
+STYLE_NAME = "portfolio"
+
+
+class PublicationStyle(BaseStyle):  # type: ignore[misc]
+    """Formats :class:`Publication` objects; sorted newest first."""
+
+    publications: ClassVar[Mapping[str, Publication]] = {}
+
+    def sort(self, entries: Iterable[Entry]) -> list[Entry]:
+        by_key = {entry.key: entry for entry in entries}
+        order = newest_first(self.publications[key] for key in by_key)
+        return [by_key[pub.key] for pub in order]
+
+    def format_labels(self, entries: Iterable[Entry]) -> Iterator[str]:
+        return (str(n) for n, _ in enumerate(entries, start=1))
+
+    def format_entry(
+        self, label: str, entry: Entry, bib_data: object = None
+    ) -> FormattedEntry:
+        return FormattedEntry(entry.key, format_publication(self.publications[entry.key]), label)
+
+
+def format_author(author: Author) -> Text:
+    name = Tag("strong", author.name) if author.is_owner else Text(author.name)
+    return Text(name, Tag("sup", "*")) if author.equal else Text(name)
+
+
+def format_publication(pub: Publication) -> Text:
+    parts: list[Text | Tag | str] = [Tag("strong", f"{pub.title}.")]
+    authors = Text(", ").join([format_author(author) for author in pub.authors])
+    parts += [" ", authors, "."]
+    if pub.venue:
+        venue = f"{pub.venue} ({pub.venue_label})" if pub.venue_label else pub.venue
+        if pub.status == "under review":
+            parts += [" Under review at ", Tag("em", venue), "."]
+        else:
+            parts += [" ", Tag("em", venue)]
+            parts += ["."] if pub.venue_label else [f", {pub.year}."]
+    if pub.status_label and pub.status != "under review":
+        parts += [f" {pub.status_label}."]
+    if pub.old_title:
+        parts += [" Earlier title: ", Tag("em", pub.old_title), "."]
+    for link in pub.links:
+        parts += [" [", HRef(link.url, link.label), "]"]
+    return Text(*parts)
+
+
+def register_style(publications: Mapping[str, Publication]) -> None:
+    """Make ``bibtex_default_style = "portfolio"`` format *publications*.
+
+    pybtex's plugin registry is global, so a process that builds several sites
+    in turn (the test suite) gets each build's own model at that build's start.
+    """
+    style = type(
+        "BoundPublicationStyle", (PublicationStyle,), {"publications": publications}
+    )
+    register_plugin("pybtex.style.formatting", STYLE_NAME, style, force=True)
