@@ -22,9 +22,15 @@ portfolio_owner = "Daize Dong"
 # -- HTML -----------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Daize Dong"
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_copy_source = False
 html_show_sourcelink = False
+# an explicit colour mode: without one the theme logs an error on a first visit
+html_context = {"default_mode": "auto"}
 html_theme_options = {
+    # one search field (the sidebar's), not a second one in a header bar
+    "navbar_persistent": [],
     "home_page_in_toc": True,
     "show_toc_level": 2,
     "use_download_button": False,

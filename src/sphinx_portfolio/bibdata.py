@@ -133,18 +133,23 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         super().__init__(encoding="utf-8-sig")
         self.bibdata = bibdata
         self.path = Path()
+        self.text = ""
         self.lines: dict[str, tuple[Path, int]] = {}
 
     def problem(self, line: int, kind: PortfolioWarning, message: str) -> None:
         self.bibdata.problems.append(Problem(self.path, line, kind, message))
 
     def handle_error(self, error: PybtexError) -> None:
-        if isinstance(error, PybtexSyntaxError):
-            self.problem(
-                error.lineno or 1, PortfolioWarning.BIB_SYNTAX, f"{error.args[0]}"
-            )
-        else:  # pragma: no cover - pybtex reports these through report_error
-            raise error
+        if not isinstance(error, PybtexSyntaxError):  # pragma: no cover
+            raise error  # pybtex reports other errors through report_error
+        # Locate the error at the start of its entry: an unclosed brace is found
+        # only lines later, where the parser gives up.
+        start = error.error_context_info[0] or 0
+        line = self.text.count("\n", 0, start) + 1
+        message = f"syntax error: {error.args[0]}"
+        if error.lineno and error.lineno != line:
+            message += f" on line {error.lineno}, in the entry that starts here"
+        self.problem(line, PortfolioWarning.BIB_SYNTAX, message)
 
     def parse_file(self, path: Path) -> list[str]:
         self.path = path
@@ -154,6 +159,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
 
     def parse_string(self, text: str) -> BibliographyData:
         # pybtex's own loop (Parser.parse_string), plus the entry's line.
+        self.text = text
         self.unnamed_entry_counter = 1
         commands = LowLevelParser(
             text,

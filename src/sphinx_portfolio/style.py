@@ -32,12 +32,18 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
 
     publications: ClassVar[Mapping[str, Publication]] = {}
 
-    def sort(self, entries: Iterable[Entry]) -> list[Entry]:
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        # BaseStyle binds these from its sorting and label plugins on the instance
+        self.sort = self.newest_first
+        self.format_labels = self.numbered
+
+    def newest_first(self, entries: Iterable[Entry]) -> list[Entry]:
         by_key = {entry.key: entry for entry in entries}
         order = newest_first(self.publications[key] for key in by_key)
         return [by_key[pub.key] for pub in order]
 
-    def format_labels(self, entries: Iterable[Entry]) -> Iterator[str]:
+    def numbered(self, entries: Iterable[Entry]) -> Iterator[str]:
         return (str(n) for n, _ in enumerate(entries, start=1))
 
     def format_entry(

@@ -1,0 +1,70 @@
+"""Entry points: ``nox -s docs`` builds the site, ``nox -s tests`` tests it.
+
+Every session installs the pinned dependency groups of pyproject.toml, so a fresh
+machine with Python 3.11+ and nox needs nothing else (the browser tests also want
+Chromium: see README.md).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["docs", "tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+SOURCE, OUTPUT = "docs", "docs/_build/html"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+    session.install("--no-deps", "-e", ".")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site strictly: any warning fails the build (nitpicky, -W)."""
+    install(session, "docs")
+    session.run(
+        "sphinx-build", "-nW", "--keep-going", "-b", "html", SOURCE, OUTPUT,
+        *session.posargs,
+    )
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild", "-n", "--keep-going", SOURCE, OUTPUT,
+        "--watch", "refs.bib", "--watch", "src",
+        "--host", "127.0.0.1", "--port", "8000",
+        *session.posargs,
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """pytest, offline: extension test roots, the real site, headless Chromium."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and mypy."""
+    install(session, "docs", "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check every external link (needs the network; not part of CI)."""
+    install(session, "docs")
+    session.run(
+        "sphinx-build", "-n", "--keep-going", "-b", "linkcheck", SOURCE,
+        "docs/_build/linkcheck", *session.posargs,
+    )

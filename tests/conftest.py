@@ -1,0 +1,112 @@
+"""Shared fixtures: Sphinx's test roots, the real site built once, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = "sphinx.testing.fixtures"
+collect_ignore = ["roots"]
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+REFS = REPO / "refs.bib"
+
+#: Debian's chromium; PORTFOLIO_CHROMIUM points elsewhere (or to "playwright" for
+#: Playwright's own downloaded browser).
+CHROMIUM = os.environ.get("PORTFOLIO_CHROMIUM", "/usr/bin/chromium")
+#: Set by CI: a missing browser fails the browser tests instead of skipping them.
+REQUIRE_BROWSER = os.environ.get("PORTFOLIO_REQUIRE_BROWSER") == "1"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The real site, built as ``nox -s docs`` builds it; (output dir, stderr)."""
+    out = tmp_path_factory.mktemp("site") / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-b", "html",
+         str(DOCS), str(out), "-d", str(out.parent / "doctrees")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+@pytest.fixture(scope="session")
+def site(site_build: tuple[Path, str]) -> Path:
+    return site_build[0]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (PORTFOLIO_REQUIRE_BROWSER=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium through Playwright; skipped with a reason when absent."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed")
+    use_bundled = CHROMIUM == "playwright"
+    if not use_bundled and not shutil.which(CHROMIUM):
+        _unavailable(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium or set "
+            "PORTFOLIO_CHROMIUM"
+        )
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=None if use_bundled else CHROMIUM,
+                args=CHROMIUM_FLAGS,
+            )
+        except Error as error:
+            _unavailable(f"Chromium did not start: {error}")
+        yield browser
+        browser.close()

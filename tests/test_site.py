@@ -1,0 +1,238 @@
+"""The real site: built strictly from docs/ and refs.bib, read as HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from pybtex.database import parse_file
+from pybtex.richtext import Text
+
+from .conftest import REFS
+
+OWNER = "Daize Dong"
+SECTIONS = {
+    "index": "Daize Dong",
+    "publications": "Publications",
+    "projects": "Projects",
+    "experience": "Experience",
+    "education": "Education",
+    "awards": "Honors and Awards",
+    "courses": "Relevant Courses",
+    "cv": "Curriculum Vitae",
+}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def article(site: Path, page: str) -> Tag:
+    found = soup(site / f"{page}.html").select_one("article.bd-article")
+    assert found is not None
+    return found
+
+
+def entries(site: Path, page: str) -> list[Tag]:
+    return article(site, page).select(".publication-list li")
+
+
+def text(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def bib_titles() -> dict[str, str]:
+    data = parse_file(str(REFS))
+    return {
+        key: str(Text.from_latex(entry.fields["title"]).render_as("text"))
+        for key, entry in data.entries.items()
+    }
+
+
+def test_build_has_no_warning(site_build: tuple[Path, str]) -> None:
+    _, stderr = site_build
+    assert "WARNING" not in stderr
+    assert "ERROR" not in stderr
+
+
+@pytest.mark.parametrize(("page", "title"), SECTIONS.items())
+def test_section_page_exists(site: Path, page: str, title: str) -> None:
+    heading = article(site, page).find("h1")
+    assert heading is not None
+    assert text(heading).rstrip("#").strip() == title
+
+
+def test_every_entry_once_on_publications_page(site: Path) -> None:
+    # Count entries in the file itself, independently of any BibTeX parser: an
+    # entry the parser dropped would show up as a missing list item.
+    raw_count = len(re.findall(r"^@\w+\s*\{", REFS.read_text(), flags=re.MULTILINE))
+    titles = bib_titles()
+    assert raw_count == len(titles) == 12
+    items = [text(li) for li in entries(site, "publications")]
+    assert len(items) == raw_count
+    for title in titles.values():
+        assert sum(title in item for item in items) == 1, title
+
+
+def test_every_entry_on_cv_page(site: Path) -> None:
+    items = [text(li) for li in entries(site, "cv")]
+    for title in bib_titles().values():
+        assert any(title in item for item in items), title
+
+
+@pytest.mark.parametrize("page", ["index", "publications", "cv", "projects"])
+def test_owner_emphasised_in_every_entry(site: Path, page: str) -> None:
+    found = entries(site, page)
+    assert found
+    for li in found:
+        owner = [s for s in li.find_all("strong") if text(s) == OWNER]
+        assert len(owner) == 1, text(li)
+        # the only bold name: no co-author is emphasised
+        authors = [s for s in li.find_all("strong") if s is not li.find("strong")]
+        assert authors == owner
+
+
+def test_equal_contribution_marks_and_legend(site: Path) -> None:
+    by_title = {text(li.strong): li for li in entries(site, "publications")}
+    graph = by_title["A Graph is Worth K Words: Euclideanizing Graph using Pure Transformer."]
+    marked = [text(sup.previous_sibling) for sup in graph.find_all("sup")]
+    assert [m.strip(" ,") for m in marked] == ["Zhangyang Gao", OWNER]
+    padnet = by_title["PAD-Net: An Efficient Framework for Dynamic Networks."]
+    assert padnet.find("sup") is None
+    legends = article(site, "publications").select(".publication-legend")
+    assert legends
+    assert all(text(legend) == "* Equal contribution" for legend in legends)
+
+
+def entry_text(site: Path, title_start: str) -> str:
+    matches = [text(li) for li in entries(site, "publications") if text(li).startswith(title_start)]
+    assert len(matches) == 1, title_start
+    return matches[0]
+
+
+def test_newest_titles_venues_and_statuses(site: Path) -> None:
+    page = text(article(site, "publications"))
+    # superseded statuses and titles from the older CV
+    assert "Thirteenth International Conference on Learning Representations" not in page
+    assert "Under Review at" not in page
+    assert "ArXiv Preprints" not in page
+    assert page.count("Under review") == 2
+
+    tmlr = entry_text(site, "Towards Efficient Mixture of Experts")
+    assert "Transactions on Machine Learning Research (TMLR 2025)" in tmlr
+    assert "Earlier title: Demystifying the Compression of Mixture-of-Experts" in tmlr
+    dlo = entry_text(site, "DLO:")
+    assert "(ICLR 2025 SCOPE Workshop)" in dlo
+    assert "Workshop." in dlo
+    naacl = entry_text(site, "Dynamic Data Mixing")
+    assert "(NAACL 2025)" in naacl
+    assert "review" not in naacl.lower()
+    assert "Oral." in entry_text(site, "iDAT")
+    assert "Preprint." in entry_text(site, "LLaMA-MoE v2")
+    assert "Under review at IEEE Transactions on Image Processing" in entry_text(site, "Blending")
+    assert "Under review at IEEE Transactions on Circuits" in entry_text(site, "ExFusion")
+
+
+def test_peer_reviewed_apart_from_preprints(site: Path) -> None:
+    sections = article(site, "publications").select("section section")
+    heads = {text(s.find("h2")).rstrip("#").strip(): s for s in sections}
+    reviewed = [text(li) for li in heads["Peer-reviewed publications"].select("li")]
+    unreviewed = [text(li) for li in heads["Preprints and manuscripts under review"].select("li")]
+    assert len(reviewed) == 9
+    assert len(unreviewed) == 3
+    assert not any("Under review" in item or "Preprint." in item for item in reviewed)
+
+
+def test_links_from_fields(site: Path) -> None:
+    by_title = {text(li.strong): li for li in entries(site, "publications")}
+    padnet = by_title["PAD-Net: An Efficient Framework for Dynamic Networks."]
+    links = {text(a): a["href"] for a in padnet.find_all("a")}
+    assert links == {
+        "Paper": "https://aclanthology.org/2023.acl-long.803.pdf",
+        "arXiv": "https://arxiv.org/abs/2211.05528",
+        "Code": "https://github.com/Shwai-He/PAD-Net",
+        "DOI": "https://doi.org/10.18653/v1/2023.acl-long.803",
+    }
+    blending = by_title["Blending and Aggregating the Target for Blended-Target Domain Adaptation."]
+    assert blending.find("a") is None
+
+
+def test_home_page(site: Path) -> None:
+    home = text(article(site, "index"))
+    for fact in [
+        "Rutgers University, New Brunswick",
+        "Prof. Hongyi Wang",
+        "Conditional Computation",
+        "Model Compression",
+        "System Optimization",
+        "2025/04",
+    ]:
+        assert fact in home, fact
+    # docutils cloaks the address with <span>s; the reader sees it whole
+    assert "dzdong2019@gmail.com" in article(site, "index").get_text()
+    hrefs = {unquote(a["href"]) for a in article(site, "index").find_all("a", href=True)}
+    assert {
+        "mailto:dzdong2019@gmail.com",
+        "https://daizedong.github.io",
+        "https://scholar.google.com/citations?user=WESZ8YkAAAAJ",
+        "https://github.com/DaizeDong",
+    } <= hrefs
+    assert len(entries(site, "index")) == 8  # the newer bio's publication list
+
+
+def test_internal_links_and_anchors_resolve(site: Path) -> None:
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = {str(t["id"]) for t in soup(path).find_all(id=True)}
+        return ids[path]
+
+    checked = 0
+    for page in site.rglob("*.html"):
+        for a in soup(page).find_all("a", href=True):
+            href = str(a["href"])
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.name}: {href}"
+            if parts.fragment and target.suffix == ".html":
+                assert unquote(parts.fragment) in ids_of(target), f"{page.name}: {href}"
+            checked += 1
+    assert checked > 50
+
+
+def search_index(site: Path) -> dict[str, object]:
+    raw = (site / "searchindex.js").read_text(encoding="utf-8")
+    payload = raw[raw.index("(") + 1 : raw.rindex(")")]
+    return dict(json.loads(payload))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "euclidean",  # a title word ("Euclideanizing", stemmed)
+        "zhangyang",  # a co-author
+        "tmlr",  # a venue
+    ],
+)
+def test_search_index_holds_publication_words(site: Path, word: str) -> None:
+    index = search_index(site)
+    docnames = index["docnames"]
+    assert isinstance(docnames, list)
+    terms = index["terms"]
+    assert isinstance(terms, dict)
+    hits = [term for term in terms if term.startswith(word)]
+    assert hits, word
+    pages = set()
+    for term in hits:
+        found = terms[term]
+        pages |= {docnames[n] for n in (found if isinstance(found, list) else [found])}
+    assert "publications" in pages
