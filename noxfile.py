@@ -27,7 +27,13 @@ def docs(session: nox.Session) -> None:
     """Build the site strictly: any warning fails the build (nitpicky, -W)."""
     install(session, "docs")
     session.run(
-        "sphinx-build", "-nW", "--keep-going", "-b", "html", SOURCE, OUTPUT,
+        "sphinx-build",
+        "-nW",
+        "--keep-going",
+        "-b",
+        "html",
+        SOURCE,
+        OUTPUT,
         *session.posargs,
     )
 
@@ -37,9 +43,19 @@ def serve(session: nox.Session) -> None:
     """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
     install(session, "serve")
     session.run(
-        "sphinx-autobuild", "-n", "--keep-going", SOURCE, OUTPUT,
-        "--watch", "refs.bib", "--watch", "src",
-        "--host", "127.0.0.1", "--port", "8000",
+        "sphinx-autobuild",
+        "-n",
+        "--keep-going",
+        SOURCE,
+        OUTPUT,
+        "--watch",
+        "refs.bib",
+        "--watch",
+        "src",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8000",
         *session.posargs,
     )
 
@@ -65,6 +81,12 @@ def linkcheck(session: nox.Session) -> None:
     """Check every external link (needs the network; not part of CI)."""
     install(session, "docs")
     session.run(
-        "sphinx-build", "-n", "--keep-going", "-b", "linkcheck", SOURCE,
-        "docs/_build/linkcheck", *session.posargs,
+        "sphinx-build",
+        "-n",
+        "--keep-going",
+        "-b",
+        "linkcheck",
+        SOURCE,
+        "docs/_build/linkcheck",
+        *session.posargs,
     )

@@ -48,8 +48,19 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The real site, built as ``nox -s docs`` builds it; (output dir, stderr)."""
     out = tmp_path_factory.mktemp("site") / "html"
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-b", "html",
-         str(DOCS), str(out), "-d", str(out.parent / "doctrees")],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-nW",
+            "--keep-going",
+            "-b",
+            "html",
+            str(DOCS),
+            str(out),
+            "-d",
+            str(out.parent / "doctrees"),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -32,9 +32,14 @@ def test_search_page_finds_publications_by_coauthor(page: Any, server: str) -> N
     page.goto(f"{server}/search.html?q=Zhangyang")
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for()
-    hrefs = [urlsplit(href).path for href in results.evaluate_all("as => as.map(a => a.href)")]
+    hrefs = [
+        urlsplit(href).path
+        for href in results.evaluate_all("as => as.map(a => a.href)")
+    ]
     assert "/publications.html" in hrefs
-    summary = page.locator("#search-results li", has=page.locator('a[href*="publications"]'))
+    summary = page.locator(
+        "#search-results li", has=page.locator('a[href*="publications"]')
+    )
     assert "Zhangyang" in summary.first.inner_text()
 
 
@@ -49,7 +54,9 @@ def test_ctrl_k_opens_search_and_enter_searches(page: Any, server: str) -> None:
     page.wait_for_url("**/search.html?q=Westlake*")
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for()
-    hrefs = {urlsplit(h).path for h in results.evaluate_all("as => as.map(a => a.href)")}
+    hrefs = {
+        urlsplit(h).path for h in results.evaluate_all("as => as.map(a => a.href)")
+    }
     assert "/experience.html" in hrefs
 
 
@@ -67,7 +74,9 @@ def test_no_console_error_and_no_request_leaves_localhost(
     page.on("request", lambda req: requests.append(req.url))
     page.on(
         "response",
-        lambda resp: resp.status >= 400 and problems.append(f"{resp.status} {resp.url}"),
+        lambda resp: (
+            resp.status >= 400 and problems.append(f"{resp.status} {resp.url}")
+        ),
     )
     visited = pages(site)
     assert len(visited) >= 9

@@ -77,7 +77,9 @@ def test_newest_first(app: Any) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="bad-bib", freshenv=True)
-def test_bad_bib_reports_every_problem_with_its_line(app: Any, warning: StringIO) -> None:
+def test_bad_bib_reports_every_problem_with_its_line(
+    app: Any, warning: StringIO
+) -> None:
     page = build(app)
     assert warnings_of(warning) == [
         "refs.bib:8: WARNING: syntax error: '}' expected on line 14, in the entry "

@@ -98,7 +98,9 @@ def test_owner_emphasised_in_every_entry(site: Path, page: str) -> None:
 
 def test_equal_contribution_marks_and_legend(site: Path) -> None:
     by_title = {text(li.strong): li for li in entries(site, "publications")}
-    graph = by_title["A Graph is Worth K Words: Euclideanizing Graph using Pure Transformer."]
+    graph = by_title[
+        "A Graph is Worth K Words: Euclideanizing Graph using Pure Transformer."
+    ]
     marked = [text(sup.previous_sibling) for sup in graph.find_all("sup")]
     assert [m.strip(" ,") for m in marked] == ["Zhangyang Gao", OWNER]
     padnet = by_title["PAD-Net: An Efficient Framework for Dynamic Networks."]
@@ -109,7 +111,11 @@ def test_equal_contribution_marks_and_legend(site: Path) -> None:
 
 
 def entry_text(site: Path, title_start: str) -> str:
-    matches = [text(li) for li in entries(site, "publications") if text(li).startswith(title_start)]
+    matches = [
+        text(li)
+        for li in entries(site, "publications")
+        if text(li).startswith(title_start)
+    ]
     assert len(matches) == 1, title_start
     return matches[0]
 
@@ -133,15 +139,21 @@ def test_newest_titles_venues_and_statuses(site: Path) -> None:
     assert "review" not in naacl.lower()
     assert "Oral." in entry_text(site, "iDAT")
     assert "Preprint." in entry_text(site, "LLaMA-MoE v2")
-    assert "Under review at IEEE Transactions on Image Processing" in entry_text(site, "Blending")
-    assert "Under review at IEEE Transactions on Circuits" in entry_text(site, "ExFusion")
+    assert "Under review at IEEE Transactions on Image Processing" in entry_text(
+        site, "Blending"
+    )
+    assert "Under review at IEEE Transactions on Circuits" in entry_text(
+        site, "ExFusion"
+    )
 
 
 def test_peer_reviewed_apart_from_preprints(site: Path) -> None:
     sections = article(site, "publications").select("section section")
     heads = {text(s.find("h2")).rstrip("#").strip(): s for s in sections}
     reviewed = [text(li) for li in heads["Peer-reviewed publications"].select("li")]
-    unreviewed = [text(li) for li in heads["Preprints and manuscripts under review"].select("li")]
+    unreviewed = [
+        text(li) for li in heads["Preprints and manuscripts under review"].select("li")
+    ]
     assert len(reviewed) == 9
     assert len(unreviewed) == 3
     assert not any("Under review" in item or "Preprint." in item for item in reviewed)
@@ -157,7 +169,9 @@ def test_links_from_fields(site: Path) -> None:
         "Code": "https://github.com/Shwai-He/PAD-Net",
         "DOI": "https://doi.org/10.18653/v1/2023.acl-long.803",
     }
-    blending = by_title["Blending and Aggregating the Target for Blended-Target Domain Adaptation."]
+    blending = by_title[
+        "Blending and Aggregating the Target for Blended-Target Domain Adaptation."
+    ]
     assert blending.find("a") is None
 
 
@@ -174,7 +188,9 @@ def test_home_page(site: Path) -> None:
         assert fact in home, fact
     # docutils cloaks the address with <span>s; the reader sees it whole
     assert "dzdong2019@gmail.com" in article(site, "index").get_text()
-    hrefs = {unquote(a["href"]) for a in article(site, "index").find_all("a", href=True)}
+    hrefs = {
+        unquote(a["href"]) for a in article(site, "index").find_all("a", href=True)
+    }
     assert {
         "mailto:dzdong2019@gmail.com",
         "https://daizedong.github.io",
@@ -199,7 +215,9 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            target = (
+                (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            )
             if target.is_dir():
                 target = target / "index.html"
             assert target.is_file(), f"{page.name}: {href}"

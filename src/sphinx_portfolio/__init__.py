@@ -38,7 +38,10 @@ def read_bibfiles(app: Sphinx) -> None:
     the parsed data, which its mtime check then keeps: one parse, no traceback on
     a syntax error, and no entry dropped after a duplicate key.
     """
-    paths = [(Path(app.confdir) / name).resolve() for name in app.config.bibtex_bibfiles or ()]
+    paths = [
+        (Path(app.confdir) / name).resolve()
+        for name in app.config.bibtex_bibfiles or ()
+    ]
     parsed = bibdata.parse(paths, owner_names(app.config))
     for problem in parsed.problems:
         problem.kind.log(problem.message, problem.location)

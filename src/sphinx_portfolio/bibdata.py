@@ -250,9 +250,7 @@ def _fold(text: str) -> str:
 
 def _name_key(person: Person) -> tuple[tuple[str, ...], tuple[str, ...]]:
     given = tuple(_fold(part) for part in person.first_names + person.middle_names)
-    last = tuple(
-        _fold(part) for part in person.prelast_names + person.last_names
-    )
+    last = tuple(_fold(part) for part in person.prelast_names + person.last_names)
     return given, last
 
 
@@ -322,8 +320,7 @@ def _publication(
     if status and status not in STATUSES:
         problem(
             PortfolioWarning.UNKNOWN_STATUS,
-            f'unknown status "{fields["status"]}"; use one of: '
-            + ", ".join(STATUSES),
+            f'unknown status "{fields["status"]}"; use one of: ' + ", ".join(STATUSES),
         )
         status = ""
     links = tuple(
@@ -331,8 +328,10 @@ def _publication(
         for label, name, template in _LINK_FIELDS
         if fields.get(name, "").strip()
     )
-    venue = fields.get("journal") or fields.get("booktitle") or fields.get(
-        "howpublished", ""
+    venue = (
+        fields.get("journal")
+        or fields.get("booktitle")
+        or fields.get("howpublished", "")
     )
     pub = Publication(
         key=key,

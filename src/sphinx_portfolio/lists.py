@@ -34,7 +34,11 @@ class PublicationListTransform(SphinxPostTransform):
             # not replace_self(): that would copy the node's id onto the container
             bibnode.parent.replace(bibnode, container)
             container += bibnode
-            if any(publications[k].has_equal_contribution for k in keys if k in publications):
+            if any(
+                publications[k].has_equal_contribution
+                for k in keys
+                if k in publications
+            ):
                 legend = nodes.paragraph(classes=["publication-legend"])
                 legend += nodes.superscript(text="*")
                 legend += nodes.Text(" Equal contribution")

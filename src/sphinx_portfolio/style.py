@@ -49,7 +49,9 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
     def format_entry(
         self, label: str, entry: Entry, bib_data: object = None
     ) -> FormattedEntry:
-        return FormattedEntry(entry.key, format_publication(self.publications[entry.key]), label)
+        return FormattedEntry(
+            entry.key, format_publication(self.publications[entry.key]), label
+        )
 
 
 def format_author(author: Author) -> Text:
