@@ -22,6 +22,8 @@ portfolio_owner = "Daize Dong"
 # -- HTML -----------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Daize Dong"
+# canonical URLs; on ReadTheDocs the project's own address replaces it
+html_baseurl = "https://daizedong.github.io/"
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_copy_source = False

@@ -94,3 +94,90 @@ def test_no_console_error_and_no_request_leaves_localhost(
     ]
     assert outside == []
     assert len(requests) > len(visited)
+
+
+def visible_years(page: Any) -> list[str]:
+    return page.locator("li.publication:visible").evaluate_all(
+        "items => items.map(li => li.dataset.year)"
+    )
+
+
+def test_filter_by_year_lives_in_the_url(page: Any, server: str) -> None:
+    page.goto(f"{server}/publications.html")
+    status = page.locator(".publication-filter-status")
+    assert status.inner_text() == "Showing all 12 publications."
+    assert len(visible_years(page)) == 12
+    page.select_option("#publication-filter-year", "2024")
+    assert set(visible_years(page)) == {"2024"}
+    assert len(visible_years(page)) == 4
+    assert status.inner_text() == "Showing 4 of 12 publications."
+    assert urlsplit(page.url).query == "year=2024"
+    # groups without a match disappear with their headings
+    assert not page.locator("#peer-reviewed-publications-2025").is_visible()
+    assert page.locator("#peer-reviewed-publications-2024").is_visible()
+
+    page.reload()
+    assert page.locator("#publication-filter-year").input_value() == "2024"
+    assert set(visible_years(page)) == {"2024"}
+    assert status.inner_text() == "Showing 4 of 12 publications."
+
+
+def test_filter_by_type_topic_and_words(page: Any, server: str) -> None:
+    page.goto(f"{server}/publications.html?kind=Under+review")
+    assert len(visible_years(page)) == 2
+    page.goto(f"{server}/publications.html?topic=Mixture+of+Experts&q=llama")
+    titles = page.locator("li.publication:visible strong a").all_inner_texts()
+    assert sorted(titles) == [
+        "LLaMA-MoE v2: Exploring Sparsity of LLaMA from Perspective of Mixture-of-Experts "
+        "with Post-Training.",
+        "LLaMA-MoE: Building Mixture-of-Experts from LLaMA with Continual Pre-training.",
+    ]
+    page.click("button.publication-filter-reset")
+    page.wait_for_function(
+        "document.querySelectorAll('li.publication[hidden]').length === 0"
+    )
+    assert urlsplit(page.url).query == ""
+
+
+def test_filter_by_keyboard(page: Any, server: str) -> None:
+    page.goto(f"{server}/publications.html")
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.id"))
+        if reached[-1] == "publication-filter-year":
+            break
+    assert reached[-1] == "publication-filter-year"
+    page.keyboard.press("End")  # the last choice: the oldest year
+    page.keyboard.press("Tab")
+    assert set(visible_years(page)) == {"2022"}
+    page.keyboard.type("sparse")
+    assert page.evaluate("document.activeElement.id") in {
+        "publication-filter-kind",
+        "publication-filter-topic",
+        "publication-filter-q",
+    }
+
+
+def test_without_javascript_everything_shows(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/publications.html?year=2024")
+    assert page.locator("li.publication:visible").count() == 12
+    assert not page.locator("form.publication-filter").is_visible()
+    context.close()
+
+
+def test_copy_bibtex(browser: Any, server: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{server}/publications/gao2024graph.html")
+    button = page.locator("button.copy-button")
+    button.click()
+    page.wait_for_function(
+        "document.querySelector('button.copy-button').textContent === 'Copied'"
+    )
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@inproceedings{gao2024graph,")
+    assert copied.rstrip().endswith("}")
+    context.close()

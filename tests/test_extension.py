@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from io import StringIO
 from typing import Any
 
@@ -14,9 +16,13 @@ from sphinx_portfolio.warnings_ import PortfolioWarning
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def build(app: Any) -> BeautifulSoup:
+def build(app: Any, page: str = "index") -> BeautifulSoup:
     app.build()
-    return BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser")
+    return read(app, page)
+
+
+def read(app: Any, page: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{page}.html").read_text(), "html.parser")
 
 
 def warnings_of(warning: StringIO) -> list[str]:
@@ -28,13 +34,29 @@ def warnings_of(warning: StringIO) -> list[str]:
     ]
 
 
+def flat(node: Tag) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def heading(node: Tag) -> str:
+    """A heading's text without its "¶" permalink."""
+    return "".join(
+        t
+        for t in node.find_all(string=True)
+        if not t.find_parent("a", class_="headerlink")
+    ).strip()
+
+
 def items(page: BeautifulSoup) -> dict[str, Tag]:
-    found = page.select(".publication-list li")
+    found = page.select(".publication-list li.publication")
     return {li.strong.get_text().rstrip("."): li for li in found if li.strong}
 
 
 def bold_names(li: Tag) -> list[str]:
     return [s.get_text() for s in li.find_all("strong")[1:]]
+
+
+# -- a clean root ------------------------------------------------------------------
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
@@ -57,13 +79,22 @@ def test_owner_emphasised_on_parsed_names(app: Any) -> None:
 def test_entry_rendering(app: Any) -> None:
     page = build(app)
     entry = items(page)["A GPU Paper"]
-    text = " ".join(entry.get_text(" ").split())
     # UTF-8 names and braces-protected words come out as plain text
-    assert text.startswith("A GPU Paper. Jürgen Müller * , Daize Dong * .")
-    assert "Conference on Things (CoT 2024) . Oral." in text
-    assert [a.get_text() for a in entry.find_all("a")] == ["arXiv", "Code"]
-    assert entry.find("a")["href"] == "https://arxiv.org/abs/2401.00001"
-    under_review = " ".join(items(page)["An Alias"].get_text(" ").split())
+    assert flat(entry).startswith("A GPU Paper. Jürgen Müller * , Daize Dong * .")
+    assert "Conference on Things (CoT 2024) . Oral." in flat(entry)
+    title, *links = entry.find_all("a")
+    assert title["href"] == "publications/full.html"
+    assert [(a.get_text(), a["href"]) for a in links] == [
+        ("arXiv", "https://arxiv.org/abs/2401.00001"),
+        ("Code", "https://example.org/code"),
+    ]
+    assert entry["id"] == "pub-full"
+    assert (entry["data-year"], entry["data-kind"], entry["data-topics"]) == (
+        "2024",
+        "Conference",
+        "Mixture of Experts|Graphs",
+    )
+    under_review = flat(items(page)["An Alias"])
     assert "Under review at Journal of Aliases ." in under_review
     legend = page.select_one(".publication-list .publication-legend")
     assert legend is not None
@@ -71,9 +102,146 @@ def test_entry_rendering(app: Any) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
-def test_newest_first(app: Any) -> None:
-    # no year (under review) first, then 2024, then 2023
-    assert list(items(build(app))) == ["An Alias", "A GPU Paper", "Initials Count"]
+def test_grouped_by_year_newest_first_with_anchors(app: Any) -> None:
+    page = build(app)
+    groups = page.select(".publication-year")
+    assert [(g["id"], heading(g.find(["h2", "h3"]))) for g in groups] == [
+        ("publications-unpublished", "Not yet published"),
+        ("publications-2024", "2024"),
+        ("publications-2023", "2023"),
+    ]
+    assert [list(items(g)) for g in groups] == [
+        ["An Alias"],
+        ["A GPU Paper"],
+        ["Initials Count"],
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_filter_form_choices(app: Any) -> None:
+    form = build(app).select_one("form.publication-filter")
+    assert form is not None
+    assert form.has_attr("hidden")  # shown by the script; without it, all works show
+    choices = {
+        select["name"]: [(o["value"], o.get_text()) for o in select.find_all("option")]
+        for select in form.find_all("select")
+    }
+    assert choices == {
+        "year": [
+            ("", "All years"),
+            ("none", "Not yet published"),
+            ("2024", "2024"),
+            ("2023", "2023"),
+        ],
+        "kind": [
+            ("", "All types"),
+            ("Conference", "Conference"),
+            ("Journal", "Journal"),
+            ("Under review", "Under review"),
+        ],
+        "topic": [
+            ("", "All topics"),
+            ("Graphs", "Graphs"),
+            ("Mixture of Experts", "Mixture of Experts"),
+        ],
+    }
+    status = form.select_one("[role=status]")
+    assert status is not None
+    assert status["aria-live"] == "polite"
+    assert status["data-total"] == "3"
+    scripts = [s.get("src", "") for s in build(app).find_all("script")]
+    assert any("portfolio-filter.js" in src for src in scripts)
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_paper_page(app: Any) -> None:
+    app.build()
+    page = read(app, "publications/full")
+    article = page.select_one("section.publication-page")
+    assert article is not None
+    assert heading(article.find("h1")) == "A GPU Paper"
+    assert (
+        flat(article.select_one(".publication-authors"))
+        == "Jürgen Müller * , Daize Dong *"
+    )
+    assert [s.get_text() for s in article.select(".publication-authors strong")] == [
+        "Daize Dong"
+    ]
+    cite = article.select_one(".cite-as")
+    assert cite is not None
+    assert (
+        flat(cite)
+        == "Jürgen Müller, Daize Dong. A GPU Paper. Conference on Things, 2024."
+    )
+    bibtex = article.select_one("#bibtex-source").get_text()
+    assert bibtex.splitlines() == [
+        "@inproceedings{full,",
+        "  author    = {Müller, Jürgen and Dong, Daize},",
+        "  title     = {A {GPU} Paper},",
+        "  booktitle = {Conference on Things},",
+        "  year      = {2024},",
+        "  eprint    = {2401.00001},",
+        "}",
+    ]
+    for site_only in ("abbr", "status", "equal_contribution", "code", "keywords"):
+        assert f"{site_only} =" not in bibtex
+    button = article.select_one("button.copy-button")
+    assert button is not None
+    assert button["data-copy"] == "bibtex-source"
+    back = article.select_one(".publication-back a")
+    assert back is not None
+    assert back["href"] == "../index.html#pub-full"
+    meta = {
+        (m["name"], m["content"]) for m in page.find_all("meta", attrs={"name": True})
+    }
+    assert ("citation_title", "A GPU Paper") in meta
+    assert ("citation_conference_title", "Conference on Things") in meta
+    assert ("citation_arxiv_id", "2401.00001") in meta
+    assert ("citation_pdf_url", "https://arxiv.org/pdf/2401.00001") in meta
+    (download,) = [
+        a for a in article.find_all("a") if a.get_text() == "Download BibTeX"
+    ]
+    assert (app.outdir / "publications" / download["href"]).read_text() == bibtex + "\n"
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_exports(app: Any) -> None:
+    app.build()
+    csl = json.loads((app.outdir / "publications.json").read_text())
+    assert [item["id"] for item in csl] == ["full", "initials", "alias"]
+    assert csl[0]["author"] == [
+        {"given": "Jürgen", "family": "Müller"},
+        {"given": "Daize", "family": "Dong"},
+    ]
+    assert csl[0]["type"] == "paper-conference"
+    assert csl[0]["issued"] == {"date-parts": [[2024]]}
+    assert csl[2]["status"] == "under review"
+    assert (app.outdir / "refs.bib").read_bytes() == (
+        app.srcdir / "refs.bib"
+    ).read_bytes()
+    assert (app.outdir / "publications.bib").read_text().count("@") == 3
+
+
+@pytest.mark.sphinx(
+    "html", testroot="basic", freshenv=True, confoverrides={"portfolio_paper_dir": ""}
+)
+def test_paper_pages_can_be_turned_off(app: Any) -> None:
+    shutil.rmtree(app.outdir, ignore_errors=True)  # the root's output is shared
+    page = build(app)
+    assert not (app.outdir / "publications").exists()
+    assert items(page)["A GPU Paper"].strong.find("a") is None
+
+
+@pytest.mark.sphinx("text", testroot="basic", freshenv=True)
+def test_other_builders(app: Any, warning: StringIO) -> None:
+    app.build()
+    text = (app.outdir / "index.txt").read_text()
+    assert "A GPU Paper." in text
+    assert "Filter" not in text
+    assert warning.getvalue() == ""
+
+
+# -- problems ------------------------------------------------------------------------
 
 
 @pytest.mark.sphinx("html", testroot="bad-bib", freshenv=True)
@@ -86,11 +254,12 @@ def test_bad_bib_reports_every_problem_with_its_line(
         "that starts here [portfolio.bib-syntax]",
         'refs.bib:14: WARNING: duplicate key "first": already used on line 1; '
         "this entry is not rendered [portfolio.duplicate-key]",
-        'refs.bib:21: WARNING: last: equal_contribution "1, 3" must list author '
+        'refs.bib:26: WARNING: last: unknown status "accepted"; use one of: oral, '
+        "workshop, preprint, under review, or leave it out for a published work "
+        "[portfolio.unknown-status]",
+        'refs.bib:27: WARNING: last: equal_contribution "1, 3" must list author '
         "positions between 1 and 2, e.g. {1, 2} [portfolio.equal-contribution]",
-        'refs.bib:21: WARNING: last: unknown status "accepted"; use one of: oral, '
-        "workshop, preprint, under review [portfolio.unknown-status]",
-        "refs.bib:30: WARNING: nobody: the site's owner is not among the authors "
+        "refs.bib:31: WARNING: nobody: the site's owner is not among the authors "
         "(see portfolio_owner and portfolio_owner_aliases) [portfolio.owner-missing]",
     ]
     # nothing after the broken entry or the duplicate key is lost
@@ -98,6 +267,7 @@ def test_bad_bib_reports_every_problem_with_its_line(
     assert "First" in rendered
     assert "Last" in rendered
     assert "Without the Owner" in rendered
+    assert len(list((app.outdir / "publications").glob("*.html"))) == 4
 
 
 @pytest.mark.sphinx(
@@ -114,7 +284,7 @@ def test_bad_bib_reports_every_problem_with_its_line(
 )
 def test_suppress_warnings_silences_a_subtype(app: Any, warning: StringIO) -> None:
     build(app)
-    assert [w.split(": WARNING")[0] for w in warnings_of(warning)] == ["refs.bib:30"]
+    assert [w.split(": WARNING")[0] for w in warnings_of(warning)] == ["refs.bib:31"]
 
 
 @pytest.mark.sphinx("html", testroot="unknown-key", freshenv=True)
@@ -136,3 +306,64 @@ def test_missing_bib_file_is_reported(app: Any, warning: StringIO) -> None:
     build(app)
     assert "WARNING: no such bib file: " in warning.getvalue()
     assert "missing.bib [portfolio.bib-missing]" in warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="unlisted", freshenv=True)
+def test_entry_in_no_list_is_reported(app: Any, warning: StringIO) -> None:
+    build(app)
+    assert warnings_of(warning) == [
+        "refs.bib:8: WARNING: hidden: not shown in any publication list of the site "
+        "(check the :filter: of your publications directives) [portfolio.unlisted]"
+    ]
+    # its own page is still there: no entry is ever dropped
+    assert (app.outdir / "publications" / "hidden.html").is_file()
+
+
+# -- hostile text ----------------------------------------------------------------------
+
+HOSTILE_TITLE = '<script>alert(1)</script> & "quotes" <b>bold</b>'
+
+
+@pytest.mark.sphinx("html", testroot="hostile", freshenv=True)
+def test_hostile_fields_are_text_everywhere(app: Any, warning: StringIO) -> None:
+    listing = build(app)
+    assert warnings_of(warning) == [
+        'refs.bib:10: WARNING: hostile: code "javascript:alert(4)" is not an absolute '
+        "http(s) URL [portfolio.bad-url]"
+    ]
+    paper = read(app, "publications/hostile")
+    for page in (listing, paper):
+        assert not [
+            s
+            for s in page.find_all("script")
+            if "alert" in s.get_text() and s.get("type") != "application/ld+json"
+        ]
+        assert page.find("b") is None
+        assert page.find("img", attrs={"onerror": True}) is None
+        assert page.find("iframe") is None
+        assert not page.find_all("a", href=re.compile("^javascript:"))
+    li = items(listing)[HOSTILE_TITLE]
+    assert li["data-topics"] == "<i>topic</i>|a|b"
+    assert [heading(h1) for h1 in paper.find_all("h1")] == [
+        HOSTILE_TITLE,
+        HOSTILE_TITLE,
+    ]
+    assert paper.title is not None
+    assert paper.title.get_text().startswith(HOSTILE_TITLE)
+    meta = {
+        m["name"]: m["content"] for m in paper.find_all("meta", attrs={"name": True})
+    }
+    assert meta["citation_title"] == HOSTILE_TITLE
+    assert (
+        meta["citation_conference_title"] == "Venue </script><script>alert(2)</script>"
+    )
+    (ld,) = paper.find_all("script", type="application/ld+json")
+    raw = ld.string
+    assert "<" not in raw
+    assert json.loads(raw)["headline"] == HOSTILE_TITLE
+    bibtex = paper.select_one("#bibtex-source").get_text()
+    assert f"= {{{HOSTILE_TITLE}}},\n" in bibtex
+    assert '= {https://example.org/paper?a=1&b="2"},\n' in bibtex
+    csl = json.loads((app.outdir / "publications.json").read_text())
+    assert csl[0]["title"] == HOSTILE_TITLE
+    assert csl[0]["URL"] == 'https://example.org/paper?a=1&b="2"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -41,6 +42,15 @@ def entries(site: Path, page: str) -> list[Tag]:
     return article(site, page).select(".publication-list li")
 
 
+def heading(node: Tag) -> str:
+    """A heading's text without its permalink."""
+    return "".join(
+        t
+        for t in node.find_all(string=True)
+        if not t.find_parent("a", class_="headerlink")
+    ).strip()
+
+
 def text(node: Tag) -> str:
     return " ".join(node.get_text(" ").split())
 
@@ -61,9 +71,9 @@ def test_build_has_no_warning(site_build: tuple[Path, str]) -> None:
 
 @pytest.mark.parametrize(("page", "title"), SECTIONS.items())
 def test_section_page_exists(site: Path, page: str, title: str) -> None:
-    heading = article(site, page).find("h1")
-    assert heading is not None
-    assert text(heading).rstrip("#").strip() == title
+    h1 = article(site, page).find("h1")
+    assert h1 is not None
+    assert heading(h1) == title
 
 
 def test_every_entry_once_on_publications_page(site: Path) -> None:
@@ -121,7 +131,9 @@ def entry_text(site: Path, title_start: str) -> str:
 
 
 def test_newest_titles_venues_and_statuses(site: Path) -> None:
-    page = text(article(site, "publications"))
+    page = " ".join(
+        text(lst) for lst in article(site, "publications").select(".publication-list")
+    )
     # superseded statuses and titles from the older CV
     assert "Thirteenth International Conference on Learning Representations" not in page
     assert "Under Review at" not in page
@@ -148,8 +160,12 @@ def test_newest_titles_venues_and_statuses(site: Path) -> None:
 
 
 def test_peer_reviewed_apart_from_preprints(site: Path) -> None:
-    sections = article(site, "publications").select("section section")
-    heads = {text(s.find("h2")).rstrip("#").strip(): s for s in sections}
+    sections = [
+        s
+        for s in article(site, "publications").select("section")
+        if s.find("h2", recursive=False)
+    ]
+    heads = {heading(s.find("h2", recursive=False)): s for s in sections}
     reviewed = [text(li) for li in heads["Peer-reviewed publications"].select("li")]
     unreviewed = [
         text(li) for li in heads["Preprints and manuscripts under review"].select("li")
@@ -162,7 +178,9 @@ def test_peer_reviewed_apart_from_preprints(site: Path) -> None:
 def test_links_from_fields(site: Path) -> None:
     by_title = {text(li.strong): li for li in entries(site, "publications")}
     padnet = by_title["PAD-Net: An Efficient Framework for Dynamic Networks."]
-    links = {text(a): a["href"] for a in padnet.find_all("a")}
+    title_link, *others = padnet.find_all("a")
+    assert title_link["href"] == "publications/he2023padnet.html"
+    links = {text(a): a["href"] for a in others}
     assert links == {
         "Paper": "https://aclanthology.org/2023.acl-long.803.pdf",
         "arXiv": "https://arxiv.org/abs/2211.05528",
@@ -172,7 +190,9 @@ def test_links_from_fields(site: Path) -> None:
     blending = by_title[
         "Blending and Aggregating the Target for Blended-Target Domain Adaptation."
     ]
-    assert blending.find("a") is None
+    assert (
+        len(blending.find_all("a")) == 1
+    )  # its title, to its own page: no public version
 
 
 def test_home_page(site: Path) -> None:
@@ -254,3 +274,149 @@ def test_search_index_holds_publication_words(site: Path, word: str) -> None:
         found = terms[term]
         pages |= {docnames[n] for n in (found if isinstance(found, list) else [found])}
     assert "publications" in pages
+
+
+# -- publications as data ------------------------------------------------------------
+
+
+def bib() -> dict[str, Any]:
+    """refs.bib read independently of the extension (pybtex, LaTeX decoded)."""
+    data = parse_file(str(REFS))
+    return dict(data.entries)
+
+
+def decoded(value: str) -> str:
+    return str(Text.from_latex(value).render_as("text"))
+
+
+def person_name(person: Any) -> str:
+    parts = (
+        person.first_names
+        + person.middle_names
+        + person.prelast_names
+        + person.last_names
+    )
+    return decoded(" ".join(parts))
+
+
+def paper(site: Path, key: str) -> BeautifulSoup:
+    return soup(site / "publications" / f"{key}.html")
+
+
+def metas(page: BeautifulSoup) -> list[tuple[str, str]]:
+    return [
+        (str(m["name"]), str(m["content"]))
+        for m in page.find_all("meta", attrs={"name": re.compile("^citation_")})
+    ]
+
+
+@pytest.mark.parametrize("key", sorted(bib()))
+def test_paper_page_metadata_matches_refs_bib(site: Path, key: str) -> None:
+    entry = bib()[key]
+    fields = entry.fields
+    page = paper(site, key)
+    tags = metas(page)
+    names = [person_name(p) for p in entry.persons["author"]]
+    title = decoded(fields["title"])
+    assert tags[0] == ("citation_title", title)
+    assert [v for k, v in tags if k == "citation_author"] == names
+    assert dict(tags).get("citation_publication_date") == fields.get("year")
+    assert dict(tags).get("citation_arxiv_id") == fields.get("eprint")
+    assert dict(tags).get("citation_doi") == fields.get("doi")
+    status = fields.get("status", "")
+    venue_tag = (
+        "citation_journal_title"
+        if entry.type == "article"
+        else "citation_conference_title"
+    )
+    if status in {"preprint", "under review"}:
+        assert not [
+            k for k, _ in tags if k.endswith(("journal_title", "conference_title"))
+        ]
+    else:
+        assert dict(tags)[venue_tag] == decoded(
+            fields.get("journal") or fields["booktitle"]
+        )
+    pdf = dict(tags).get("citation_pdf_url", "")
+    if fields.get("url", "").endswith(".pdf"):
+        assert pdf == fields["url"]
+    elif "eprint" in fields:
+        assert pdf == f"https://arxiv.org/pdf/{fields['eprint']}"
+
+    canonical = page.find("link", rel="canonical")
+    assert canonical is not None
+    assert canonical["href"] == f"https://daizedong.github.io/publications/{key}.html"
+    (ld_tag,) = page.find_all("script", type="application/ld+json")
+    ld = json.loads(ld_tag.string)
+    assert ld["@type"] == "ScholarlyArticle"
+    assert ld["headline"] == title
+    assert [a["name"] for a in ld["author"]] == names
+    assert ld["url"] == canonical["href"]
+    assert ld.get("datePublished") == fields.get("year")
+
+    assert [heading(h1) for h1 in page.find_all("h1")] == [
+        title,
+        title,
+    ]  # print, screen
+    owner = [s.get_text() for s in page.select(".publication-authors strong")]
+    assert owner == [OWNER]
+    bibtex = page.select_one("#bibtex-source")
+    assert bibtex is not None
+    assert bibtex.get_text().startswith(f"@{entry.type.lower()}{{{key},")
+    for site_only in (
+        "abbr",
+        "selected",
+        "equal_contribution",
+        "status",
+        "keywords",
+        "code",
+    ):
+        assert f"\n  {site_only} " not in bibtex.get_text()
+    assert page.select_one(".cite-as") is not None
+
+
+@pytest.mark.parametrize("page", ["index", "publications", "cv", "projects"])
+def test_every_list_entry_links_to_its_paper_page(site: Path, page: str) -> None:
+    for li in entries(site, page):
+        link = li.strong.find("a")
+        assert link is not None, text(li)
+        target = (site / page).parent / str(link["href"])
+        assert target.is_file()
+        h1 = soup(target).select_one("article h1")
+        assert h1 is not None
+        assert f"{heading(h1)}." == text(li.strong)
+
+
+def test_exports(site: Path) -> None:
+    assert (site / "refs.bib").read_bytes() == REFS.read_bytes()
+    cleaned = parse_file(str(site / "publications.bib"))
+    assert sorted(cleaned.entries) == sorted(bib())
+    for entry in cleaned.entries.values():
+        assert not {"abbr", "selected", "status", "equal_contribution", "keywords"} & {
+            name.lower() for name in entry.fields
+        }
+    csl = json.loads((site / "publications.json").read_text())
+    assert sorted(item["id"] for item in csl) == sorted(bib())
+    for item in csl:
+        assert {"id", "type", "title", "author"} <= item.keys()
+        assert all({"given", "family"} <= a.keys() for a in item["author"])
+    by_id = {item["id"]: item for item in csl}
+    assert by_id["zhu2025dynamic"]["DOI"] == "10.18653/v1/2025.naacl-long.80"
+    assert by_id["ruan-exfusion"]["status"] == "under review"
+    for key in bib():
+        assert (site / "publications" / f"{key}.bib").is_file()
+
+
+def test_year_groups_have_stable_anchors(site: Path) -> None:
+    groups = article(site, "publications").select(".publication-year")
+    ids = [g["id"] for g in groups]
+    assert ids == [
+        "peer-reviewed-publications-2025",
+        "peer-reviewed-publications-2024",
+        "peer-reviewed-publications-2023",
+        "peer-reviewed-publications-2022",
+        "preprints-and-manuscripts-under-review-unpublished",
+        "preprints-and-manuscripts-under-review-2024",
+    ]
+    items = {str(li["id"]) for li in entries(site, "publications")}
+    assert items == {f"pub-{key}" for key in bib()}

@@ -3,9 +3,14 @@
 ``setup()`` only registers; each concern lives in its own module:
 
 * :mod:`.config`: our configuration values;
-* :mod:`.bibdata`: refs.bib read once, located problems, the publication model;
+* :mod:`.bibdata`: refs.bib read once, located, and the publication model;
+* :mod:`.validate`: the rules refs.bib must pass (also ``python -m sphinx_portfolio
+  check``);
 * :mod:`.style`: the pybtex style sphinxcontrib-bibtex formats lists with;
-* :mod:`.lists`: the container and legend around each publication list;
+* :mod:`.lists`: the ``publications`` and ``publication-filter`` directives and the
+  list markup;
+* :mod:`.metadata`: Highwire tags, JSON-LD, CSL-JSON, cleaned BibTeX;
+* :mod:`.pages`: a generated page per paper, and the exports;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
@@ -17,16 +22,17 @@ from typing import TYPE_CHECKING, Any, cast
 from sphinxcontrib.bibtex.bibfile import BibData as CiteBibData
 from sphinxcontrib.bibtex.bibfile import BibFile, get_mtime
 
-from . import bibdata
+from . import bibdata, validate
 from .config import owner_names, setup_config
-from .lists import PublicationListTransform
+from .lists import setup_lists
+from .pages import setup_pages
 from .style import register_style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 STATIC = Path(__file__).parent / "static"
 
@@ -42,8 +48,9 @@ def read_bibfiles(app: Sphinx) -> None:
         (Path(app.confdir) / name).resolve()
         for name in app.config.bibtex_bibfiles or ()
     ]
-    parsed = bibdata.parse(paths, owner_names(app.config))
-    for problem in parsed.problems:
+    owner = owner_names(app.config)
+    parsed = bibdata.parse(paths, owner)
+    for problem in validate.check(parsed, owner):
         problem.kind.log(problem.message, problem.location)
     app.env.portfolio_bibdata = parsed  # type: ignore[attr-defined]
     register_style(parsed.publications)
@@ -58,7 +65,7 @@ def read_bibfiles(app: Sphinx) -> None:
     )
 
 
-def add_static_path(app: Sphinx) -> None:
+def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("portfolio.css")
 
@@ -66,12 +73,13 @@ def add_static_path(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     setup_config(app)
+    setup_lists(app)
+    setup_pages(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
-    app.connect("builder-inited", add_static_path)
-    app.add_post_transform(PublicationListTransform)
+    app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -1,10 +1,11 @@
-"""Reading refs.bib once: every problem located, and one model of a publication.
+"""Reading refs.bib once: every entry and field located, one model of a publication.
 
-pybtex parses the file but keeps no line numbers, stops at the first duplicate
-key unless its errors are captured, and raises on a syntax error.  The parser
-below records where each entry starts, turns every error into a located
-:class:`Problem`, and keeps going, so that no entry is ever lost silently.
-Every other module reads the :class:`Publication` objects built here.
+pybtex parses the file but keeps no line numbers, stops at the first duplicate key
+unless its errors are captured, and raises on a syntax error.  The parser below
+records where each entry and each field starts, turns every parse error into a
+located :class:`Problem`, and keeps going.  The :class:`Publication` objects built
+here are what every other module reads; the rules that judge them live in
+:mod:`.validate`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
@@ -33,11 +36,29 @@ STATUSES = {
 }
 #: Statuses of works that are not (yet) peer-reviewed publications.
 UNREVIEWED = frozenset({"preprint", "under review"})
+#: Fields that only drive the site; left out of exported BibTeX and CSL-JSON.
+SITE_FIELDS = frozenset(
+    {
+        "abbr",
+        "selected",
+        "equal_contribution",
+        "status",
+        "code",
+        "openreview",
+        "project",
+        "oldtitle",
+        "keywords",
+    }
+)
+#: The label of works without a year, where works are grouped by year.
+NO_YEAR = "Not yet published"
 
 
 @dataclass(frozen=True)
 class Author:
     name: str
+    given: str
+    family: str
     is_owner: bool
     equal: bool
 
@@ -50,7 +71,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Publication:
-    """One work of refs.bib, every field already decoded and derived."""
+    """One work of refs.bib, every field decoded and derived once."""
 
     key: str
     entry_type: str
@@ -63,8 +84,17 @@ class Publication:
     links: tuple[Link, ...]
     selected: bool
     old_title: str
+    topics: tuple[str, ...]
+    abstract: str
+    pages: str
+    doi: str
+    arxiv: str
     path: Path
     line: int
+    #: the line of each field, by lower-case field name
+    field_lines: dict[str, int]
+    #: the entry as written in the file
+    source: str
 
     @property
     def status_label(self) -> str:
@@ -87,6 +117,31 @@ class Publication:
             return self.abbr
         return f"{self.abbr} {self.year}"
 
+    @property
+    def kind(self) -> str:
+        """What kind of work this is, as the filter and the lists name it."""
+        if self.status in {"under review", "preprint", "workshop"}:
+            return STATUSES[self.status]
+        return {
+            "article": "Journal",
+            "inproceedings": "Conference",
+            "conference": "Conference",
+            "phdthesis": "Thesis",
+            "mastersthesis": "Thesis",
+        }.get(self.entry_type, "Other")
+
+    @property
+    def year_label(self) -> str:
+        return self.year or NO_YEAR
+
+    @property
+    def published_in(self) -> str:
+        """The venue it appeared in; empty while under review or a preprint."""
+        return "" if self.status in UNREVIEWED else self.venue
+
+    def line_of(self, field_name: str) -> int:
+        return self.field_lines.get(field_name.lower(), self.line)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -99,15 +154,25 @@ class Problem:
     def location(self) -> str:
         return f"{display_path(self.path)}:{self.line}"
 
+    def __str__(self) -> str:
+        return f"{self.location}: [{self.kind.value}] {self.message}"
+
 
 @dataclass
 class BibData:
     """Everything read from the bib files of one build."""
 
+    #: the keys read from each file, in file order
     files: dict[Path, list[str]] = field(default_factory=dict)
     data: BibliographyData = field(default_factory=BibliographyData)
     publications: dict[str, Publication] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: per file, the lines where an entry starts as the text shows it, and as
+    #: the parser met it: a line in the first and not the second was lost
+    raw_starts: dict[Path, list[int]] = field(default_factory=dict)
+    parsed_starts: dict[Path, set[int]] = field(default_factory=dict)
+    #: a file-name-safe, unique slug per key: paper pages and anchors use it
+    slugs: dict[str, str] = field(default_factory=dict)
 
 
 def display_path(path: Path) -> str:
@@ -125,27 +190,49 @@ def latex_to_text(value: str) -> str:
 
 # -- parsing with locations --------------------------------------------------------
 
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]", re.MULTILINE)
+_NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
+
+
+class _FieldLocatingParser(LowLevelParser):  # type: ignore[misc]
+    """pybtex's low-level parser, noting the line where each field starts."""
+
+    def parse_command(self) -> Any:
+        self.field_lines: dict[str, int] = {}
+        return super().parse_command()
+
+    def parse_field(self) -> None:
+        self.eat_whitespace()
+        line = self.lineno
+        super().parse_field()
+        if self.current_field_name:
+            self.field_lines.setdefault(self.current_field_name.lower(), line)
+
 
 class _LocatingParser(Parser):  # type: ignore[misc]
-    """pybtex's parser, remembering the line of each entry and every error."""
+    """pybtex's parser, remembering where each entry is and every error."""
 
     def __init__(self, bibdata: BibData) -> None:
         super().__init__(encoding="utf-8-sig")
         self.bibdata = bibdata
         self.path = Path()
         self.text = ""
-        self.lines: dict[str, tuple[Path, int]] = {}
+        self.entry_line = 0
+        self.where: dict[str, tuple[Path, int, dict[str, int], str]] = {}
 
     def problem(self, line: int, kind: PortfolioWarning, message: str) -> None:
         self.bibdata.problems.append(Problem(self.path, line, kind, message))
 
+    def line_at(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
     def handle_error(self, error: PybtexError) -> None:
-        if not isinstance(error, PybtexSyntaxError):  # pragma: no cover
-            raise error  # pybtex reports other errors through report_error
+        if not isinstance(error, PybtexSyntaxError):  # a repeated field
+            self.problem(self.entry_line, PortfolioWarning.BIB_DATA, str(error))
+            return
         # Locate the error at the start of its entry: an unclosed brace is found
         # only lines later, where the parser gives up.
-        start = error.error_context_info[0] or 0
-        line = self.text.count("\n", 0, start) + 1
+        line = self.line_at(error.error_context_info[0] or 0)
         message = f"syntax error: {error.args[0]}"
         if error.lineno and error.lineno != line:
             message += f" on line {error.lineno}, in the entry that starts here"
@@ -154,14 +241,32 @@ class _LocatingParser(Parser):  # type: ignore[misc]
     def parse_file(self, path: Path) -> list[str]:
         self.path = path
         before = len(self.data.entries)
-        self.parse_string(path.read_text(encoding="utf-8-sig"))
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            self.problem(
+                line,
+                PortfolioWarning.BIB_ENCODING,
+                f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8",
+            )
+            text = raw.decode("utf-8-sig", errors="replace")
+        self.text = text
+        self.bibdata.raw_starts[path] = [
+            self.line_at(match.start(1))
+            for match in _ENTRY_START.finditer(text)
+            if match.group(1).lower() not in _NOT_ENTRIES
+        ]
+        self.bibdata.parsed_starts[path] = set()
+        self.parse_string(text)
         return list(self.data.entries)[before:]
 
     def parse_string(self, text: str) -> BibliographyData:
-        # pybtex's own loop (Parser.parse_string), plus the entry's line.
+        # pybtex's own loop (Parser.parse_string), plus the locations.
         self.text = text
         self.unnamed_entry_counter = 1
-        commands = LowLevelParser(
+        commands = _FieldLocatingParser(
             text,
             keyless_entries=self.keyless_entries,
             handle_error=self.handle_error,
@@ -169,21 +274,31 @@ class _LocatingParser(Parser):  # type: ignore[misc]
             macros=self.macros,
         )
         for command, body in commands:
-            line = text.count("\n", 0, commands.command_start) + 1
             kind = command.lower()
             if kind == "preamble":
                 self.process_preamble(*body)
             elif kind != "string":
-                self.process_located_entry(command, body, line)
+                start = commands.command_start
+                source = text[start : commands.pos].strip()
+                line = self.line_at(start)
+                self.bibdata.parsed_starts[self.path].add(line)
+                self.process_located_entry(
+                    command, body, line, commands.field_lines, source
+                )
         return self.data
 
     def process_located_entry(
-        self, command: str, body: tuple[str, list[object]], line: int
+        self,
+        command: str,
+        body: tuple[str | None, list[Any]],
+        line: int,
+        field_lines: dict[str, int],
+        source: str,
     ) -> None:
         key = body[0]
-        if key is None:  # a syntax error already reported stopped the entry early
+        if key is None:  # a syntax error, already reported, cut the entry short
             return
-        first = self.lines.get(key.lower())
+        first = self.where.get(key.lower())
         if first is not None:
             where = (
                 f"line {first[1]}"
@@ -197,7 +312,8 @@ class _LocatingParser(Parser):  # type: ignore[misc]
                 "this entry is not rendered",
             )
             return
-        self.lines[key.lower()] = (self.path, line)
+        self.where[key.lower()] = (self.path, line, field_lines, source)
+        self.entry_line = line
         with pybtex.errors.capture() as errors:
             self.process_entry(command, *body)
         for error in errors:
@@ -208,7 +324,7 @@ def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
     """Parse *paths* in order into one :class:`BibData`, never raising on content."""
     bibdata = BibData()
     parser = _LocatingParser(bibdata)
-    owners = [_name_key(Person(name)) for name in owner]
+    owners = [name_key(Person(name)) for name in owner]
     for path in paths:
         if not path.is_file():
             bibdata.problems.append(
@@ -221,16 +337,38 @@ def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
         bibdata.files[path] = parser.parse_file(path)
     bibdata.data = parser.data
     for key, entry in parser.data.entries.items():
-        path, line = parser.lines[key.lower()]
-        pub, problems = _publication(key, entry, owners, path, line)
+        path, line, field_lines, source = parser.where[key.lower()]
+        pub = _publication(key, entry, owners, path, line, field_lines, source)
         bibdata.publications[key] = pub
-        bibdata.problems.extend(problems)
+        # sphinxcontrib-bibtex's :filter: reads the raw fields: give it the
+        # normalised values ("Under Review" is "under review", "true" is "yes")
+        if pub.status:
+            entry.fields["status"] = pub.status
+        if pub.selected:
+            entry.fields["selected"] = "yes"
+    bibdata.slugs = make_slugs(bibdata.publications)
     return bibdata
+
+
+def make_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A file-name-safe slug for each key, unique among *keys*."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        base = re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-") or "entry"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        result[key] = slug
+    return result
 
 
 # -- the publication model ---------------------------------------------------------
 
-_LINK_FIELDS = (
+#: (label, field, URL template) of each link, in the order they are shown.
+LINK_FIELDS = (
     ("Paper", "url", "{}"),
     ("arXiv", "eprint", "https://arxiv.org/abs/{}"),
     ("Code", "code", "{}"),
@@ -238,7 +376,9 @@ _LINK_FIELDS = (
     ("OpenReview", "openreview", "{}"),
     ("Project", "project", "{}"),
 )
-_POSITIONS = re.compile(r"^\s*\d+(\s*,\s*\d+)*\s*$")
+POSITIONS = re.compile(r"^\s*\d+(\s*,\s*\d+)*\s*$")
+
+NameKey = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def _fold(text: str) -> str:
@@ -248,16 +388,16 @@ def _fold(text: str) -> str:
     return bare.replace(".", "").casefold().strip()
 
 
-def _name_key(person: Person) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def name_key(person: Person) -> NameKey:
     given = tuple(_fold(part) for part in person.first_names + person.middle_names)
     last = tuple(_fold(part) for part in person.prelast_names + person.last_names)
     return given, last
 
 
-def _is_owner(
-    person: Person, owners: list[tuple[tuple[str, ...], tuple[str, ...]]]
-) -> bool:
-    given, last = _name_key(person)
+def is_owner(person: Person, owners: Iterable[NameKey]) -> bool:
+    """Whether *person* is one of *owners*: same family name, same given names or
+    their initials (``D. Dong`` is ``Daize Dong``; ``Daniel Dong`` is not)."""
+    given, last = name_key(person)
     for owner_given, owner_last in owners:
         if last != owner_last or len(given) != len(owner_given):
             continue
@@ -269,86 +409,89 @@ def _is_owner(
     return False
 
 
-def _display_name(person: Person) -> str:
-    parts = (
-        person.first_names
-        + person.middle_names
-        + person.prelast_names
-        + person.last_names
-        + person.lineage_names
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) URL without whitespace: the only links the site shows."""
+    parts = urlsplit(value)
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.netloc)
+        and not re.search(r"\s", value)
     )
-    return latex_to_text(" ".join(parts))
+
+
+def equal_positions(value: str) -> set[int]:
+    """The author positions of an ``equal_contribution`` field; empty if malformed."""
+    if not POSITIONS.match(value):
+        return set()
+    return {int(n) for n in value.split(",")}
+
+
+def _author(person: Person, owners: list[NameKey], equal: bool) -> Author:
+    given = latex_to_text(" ".join(person.first_names + person.middle_names))
+    family = latex_to_text(
+        " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    )
+    return Author(
+        name=f"{given} {family}".strip(),
+        given=given,
+        family=family,
+        is_owner=is_owner(person, owners),
+        equal=equal,
+    )
 
 
 def _publication(
     key: str,
     entry: Entry,
-    owners: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    owners: list[NameKey],
     path: Path,
     line: int,
-) -> tuple[Publication, list[Problem]]:
+    field_lines: dict[str, int],
+    source: str,
+) -> Publication:
     fields = entry.fields
-    problems: list[Problem] = []
 
-    def problem(kind: PortfolioWarning, message: str) -> None:
-        problems.append(Problem(path, line, kind, f"{key}: {message}"))
+    def text(name: str) -> str:
+        return latex_to_text(fields.get(name, "")).strip()
 
     persons = entry.persons.get("author", [])
-    equal_field = fields.get("equal_contribution", "")
-    equal: set[int] = set()
-    if equal_field:
-        if _POSITIONS.match(equal_field):
-            equal = {int(n) for n in equal_field.split(",")}
-        bad = [n for n in equal if not 1 <= n <= len(persons)]
-        if not equal or bad:
-            problem(
-                PortfolioWarning.EQUAL_CONTRIBUTION,
-                f'equal_contribution "{equal_field}" must list author positions '
-                f"between 1 and {len(persons)}, e.g. {{1, 2}}",
-            )
-    authors = tuple(
-        Author(_display_name(person), _is_owner(person, owners), n in equal)
-        for n, person in enumerate(persons, start=1)
-    )
-    if persons and not any(author.is_owner for author in authors):
-        problem(
-            PortfolioWarning.OWNER_MISSING,
-            "the site's owner is not among the authors "
-            "(see portfolio_owner and portfolio_owner_aliases)",
-        )
+    equal = equal_positions(fields.get("equal_contribution", ""))
     status = fields.get("status", "").strip().lower()
-    if status and status not in STATUSES:
-        problem(
-            PortfolioWarning.UNKNOWN_STATUS,
-            f'unknown status "{fields["status"]}"; use one of: ' + ", ".join(STATUSES),
-        )
-        status = ""
-    links = tuple(
-        Link(label, template.format(fields[name].strip()))
-        for label, name, template in _LINK_FIELDS
-        if fields.get(name, "").strip()
-    )
-    venue = (
-        fields.get("journal")
-        or fields.get("booktitle")
-        or fields.get("howpublished", "")
-    )
-    pub = Publication(
+    eprint = fields.get("eprint", "").strip()
+    is_arxiv = fields.get("archiveprefix", "arXiv").strip().lower() == "arxiv"
+    return Publication(
         key=key,
         entry_type=entry.type.lower(),
-        title=latex_to_text(fields.get("title", "")),
-        authors=authors,
-        venue=latex_to_text(venue),
-        abbr=latex_to_text(fields.get("abbr", "")),
+        title=text("title"),
+        authors=tuple(
+            _author(person, owners, n in equal)
+            for n, person in enumerate(persons, start=1)
+        ),
+        venue=text("journal") or text("booktitle") or text("howpublished"),
+        abbr=text("abbr"),
         year=fields.get("year", "").strip(),
-        status=status,
-        links=links,
+        status=status if status in STATUSES else "",
+        links=tuple(
+            Link(label, url)
+            for label, name, template in LINK_FIELDS
+            if fields.get(name, "").strip()
+            # a javascript: or relative "link" is reported by the validator, never shown
+            and is_web_url(url := template.format(fields[name].strip()))
+        ),
         selected=fields.get("selected", "").strip().lower() in {"yes", "true"},
-        old_title=latex_to_text(fields.get("oldtitle", "")),
+        old_title=text("oldtitle"),
+        topics=tuple(
+            topic.strip() for topic in text("keywords").split(",") if topic.strip()
+        ),
+        abstract=text("abstract"),
+        pages=text("pages"),
+        doi=fields.get("doi", "").strip(),
+        arxiv=eprint if is_arxiv else "",
         path=path,
         line=line,
+        field_lines=field_lines,
+        source=source,
     )
-    return pub, problems
 
 
 def newest_first(pubs: Iterable[Publication]) -> Iterator[Publication]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,13 @@ OPTIONS = (
         (list, tuple),
         "Other spellings of the owner's name that should also be emphasised.",
     ),
+    Option(
+        "portfolio_paper_dir",
+        "publications",
+        "html",
+        (str,),
+        "The folder of the generated page per paper (and its .bib); '' for none.",
+    ),
 )
 
 
@@ -59,6 +67,13 @@ def check_config(app: Sphinx, config: Config) -> None:
     if not all(isinstance(name, str) for name in config.portfolio_owner_aliases):
         msg = "portfolio_owner_aliases must be a list of names"
         raise ConfigError(msg)
+    if config.portfolio_paper_dir.strip("/") != config.portfolio_paper_dir:
+        msg = "portfolio_paper_dir is a folder name such as 'publications'"
+        raise ConfigError(msg)
+    # On ReadTheDocs, the project's own address is the canonical one.
+    canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+    if canonical:
+        config.html_baseurl = canonical
 
 
 def owner_names(config: Config) -> tuple[str, ...]:

@@ -1,50 +1,381 @@
-"""Publication lists: a styling hook and the equal-contribution legend.
+"""Publication lists: the ``publications`` and ``publication-filter`` directives.
 
-Runs just before sphinxcontrib-bibtex replaces each ``bibliography`` node by its
-list: the node is wrapped in a ``publication-list`` container and, when one of
-its entries marks equal contribution, followed by the legend for ``*``.
+sphinxcontrib-bibtex selects, sorts and formats the entries of each list (with
+our style); the post-transform here turns a bullet-list bibliography into our
+markup before sphinxcontrib-bibtex's own transform would: one ``<li>`` per work
+carrying its year, kind and topics as ``data-`` attributes for the filter, a
+stable ``pub-<key>`` anchor, the title linked to the paper's own page, optional
+year groups with their own anchors, and the legend for ``*``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections import Counter
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
+from docutils.parsers.rst import directives
+from pybtex.plugin import find_plugin
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinxcontrib.bibtex.directives import BibliographyKey
+from sphinx.util.docutils import SphinxDirective
+from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyKey
 from sphinxcontrib.bibtex.nodes import bibliography
 
-from .bibdata import BibData
+from .bibdata import NO_YEAR, BibData, Publication, display_path
+from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
-    from sphinxcontrib.bibtex.domain import BibtexDomain
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinxcontrib.bibtex.domain import BibtexDomain, Citation
+
+
+def get_bibdata(env: BuildEnvironment) -> BibData:
+    """The build's :class:`BibData`, read by every consumer."""
+    return cast(BibData, getattr(env, "portfolio_bibdata", BibData()))
+
+
+#: Builders whose pages we generate and link to.
+PAGE_BUILDERS = frozenset({"html", "dirhtml"})
+
+
+def generates_pages(builder: Builder) -> bool:
+    """Whether this build has a page per paper (an HTML build, pages not disabled)."""
+    return builder.name in PAGE_BUILDERS and bool(builder.config.portfolio_paper_dir)
+
+
+def paper_pagename(env: BuildEnvironment, key: str) -> str:
+    return f"{env.config.portfolio_paper_dir}/{get_bibdata(env).slugs[key]}"
+
+
+def _citations(env: BuildEnvironment) -> list[Citation]:
+    return cast("BibtexDomain", env.get_domain("cite")).citations
+
+
+def listing_docs(env: BuildEnvironment) -> dict[str, str]:
+    """For each key, the document whose lists show the most works (the full list)."""
+    keys_by_doc: dict[str, set[str]] = {}
+    for citation in _citations(env):
+        keys_by_doc.setdefault(citation.bibliography_key.docname, set()).add(
+            citation.entry.key
+        )
+    ranked = sorted(keys_by_doc, key=lambda doc: (-len(keys_by_doc[doc]), doc))
+    result: dict[str, str] = {}
+    for doc in ranked:
+        for key in keys_by_doc[doc]:
+            result.setdefault(key, doc)
+    return result
+
+
+# -- nodes ---------------------------------------------------------------------
+
+
+class publication_item(nodes.list_item):
+    """One work in a list; ``year``, ``kind`` and ``topics`` feed the filter."""
+
+
+class paper_link(nodes.Inline, nodes.TextElement):
+    """A link to the page of paper ``pagename``, where the build has such pages."""
+
+
+class publication_filter(nodes.General, nodes.Element):
+    """The filter form; its choices are filled in from the page's works."""
+
+
+def visit_publication_item(self: HTML5Translator, node: publication_item) -> None:
+    attributes = {
+        "data-year": node["year"],
+        "data-kind": node["kind"],
+        "data-topics": "|".join(node["topics"]),
+    }
+    self.body.append(self.starttag(node, "li", "", **attributes))
+
+
+def depart_publication_item(self: HTML5Translator, node: publication_item) -> None:
+    self.body.append("</li>\n")
+
+
+def visit_paper_link(self: HTML5Translator, node: paper_link) -> None:
+    if generates_pages(self.builder):
+        uri = self.builder.get_relative_uri(
+            self.builder.current_docname, node["pagename"]
+        )
+        self.body.append(
+            self.starttag(node, "a", "", href=uri, CLASS="reference internal")
+        )
+
+
+def depart_paper_link(self: HTML5Translator, node: paper_link) -> None:
+    if generates_pages(self.builder):
+        self.body.append("</a>")
+
+
+def _option(self: HTML5Translator, value: str, label: str) -> str:
+    return self.starttag(nodes.Element(), "option", "", value=value) + (
+        f"{self.encode(label)}</option>"
+    )
+
+
+def visit_publication_filter(self: HTML5Translator, node: publication_filter) -> None:
+    add = self.body.append
+    attributes: dict[str, Any] = {
+        "aria-label": "Filter publications",
+        "hidden": "hidden",
+    }
+    add(
+        self.starttag(
+            node, "form", "", CLASS="publication-filter", role="search", **attributes
+        )
+    )
+    for name, label, everything, choices in (
+        ("year", "Year", "All years", node["years"]),
+        ("kind", "Type", "All types", node["kinds"]),
+        ("topic", "Topic", "All topics", node["topics"]),
+    ):
+        if not choices:
+            continue
+        add('<div class="publication-filter-field">')
+        add(f'<label for="publication-filter-{name}">{label}</label>')
+        add(f'<select id="publication-filter-{name}" name="{name}">')
+        add(_option(self, "", everything))
+        for value, text in choices:
+            add(_option(self, value, text))
+        add("</select></div>")
+    add('<div class="publication-filter-field publication-filter-text">')
+    add('<label for="publication-filter-q">Words</label>')
+    add(
+        '<input id="publication-filter-q" name="q" type="search" '
+        'placeholder="Title, author, venue" autocomplete="off" /></div>'
+    )
+    add('<button type="reset" class="publication-filter-reset">Show all</button>')
+    add(
+        '<p class="publication-filter-status" role="status" aria-live="polite" '
+        f'data-total="{node["total"]}"></p>'
+    )
+    add("</form>\n")
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def pass_through(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def visit_as_list_item(self: Any, node: nodes.Node) -> None:
+    self.visit_list_item(node)
+
+
+def depart_as_list_item(self: Any, node: nodes.Node) -> None:
+    self.depart_list_item(node)
+
+
+# -- directives ----------------------------------------------------------------
+
+
+class PublicationsDirective(BibliographyDirective):
+    """``bibliography`` with our defaults: every work, as a bullet list.
+
+    Extra option ``:group: year`` splits the list into years, each with an anchor.
+    """
+
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
+        **BibliographyDirective.option_spec,
+        "group": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        self.options.setdefault("list", "bullet")
+        if not {"filter", "cited", "notcited", "all"} & self.options.keys():
+            self.options["all"] = None
+        group = self.options.pop("group", "").strip()
+        if group not in {"", "year"}:
+            PortfolioWarning.DIRECTIVE.log(
+                f'unknown :group: "{group}"; use "year" or leave it out',
+                (self.env.docname, self.lineno),
+            )
+            group = ""
+        result = list(super().run())
+        for node in result:
+            if isinstance(node, bibliography):
+                node["portfolio_group"] = group
+        return result
+
+
+class PublicationFilterDirective(SphinxDirective):
+    """The filter form for the publication lists of this page."""
+
+    def run(self) -> list[nodes.Node]:
+        return [publication_filter()]
+
+
+# -- the transform -----------------------------------------------------------------
+
+
+def _year_id(label: str) -> str:
+    return "unpublished" if label == NO_YEAR else label
 
 
 class PublicationListTransform(SphinxPostTransform):
-    # sphinxcontrib-bibtex's BibliographyTransform has priority 5.
+    # before sphinxcontrib-bibtex's BibliographyTransform (priority 5)
     default_priority = 4
 
     def run(self, **kwargs: Any) -> None:
         domain = cast("BibtexDomain", self.env.get_domain("cite"))
-        publications = get_bibdata(self.env).publications
+        bibdata = get_bibdata(self.env)
+        self.backend = find_plugin("pybtex.backends", "docutils")()
+        self.ids = set(self.document.ids)
         for bibnode in list(self.document.findall(bibliography)):
             key = BibliographyKey(docname=bibnode["docname"], id_=bibnode["ids"][0])
-            keys = [c.entry.key for c in domain.citations if c.bibliography_key == key]
+            if domain.bibliographies[key].list_ != "bullet":
+                continue
+            citations = [c for c in domain.citations if c.bibliography_key == key]
+            pubs = [bibdata.publications[c.entry.key] for c in citations]
             container = nodes.container(classes=["publication-list"])
-            # not replace_self(): that would copy the node's id onto the container
-            bibnode.parent.replace(bibnode, container)
-            container += bibnode
-            if any(
-                publications[k].has_equal_contribution
-                for k in keys
-                if k in publications
-            ):
+            if bibnode.get("portfolio_group") == "year":
+                prefix = self.section_id(bibnode)
+                for label, group in groupby(
+                    zip(pubs, citations, strict=True),
+                    key=lambda pair: pair[0].year_label,
+                ):
+                    section = nodes.section(
+                        ids=[self.unique(f"{prefix}{_year_id(label)}")],
+                        classes=["publication-year"],
+                    )
+                    section += nodes.title(text=label)
+                    section += self.bullet_list(group)
+                    container += section
+            else:
+                container += self.bullet_list(zip(pubs, citations, strict=True))
+            if any(pub.has_equal_contribution for pub in pubs):
                 legend = nodes.paragraph(classes=["publication-legend"])
                 legend += nodes.superscript(text="*")
                 legend += nodes.Text(" Equal contribution")
                 container += legend
+            # not replace_self(): that would copy the node's id onto the container
+            bibnode.parent.replace(bibnode, container)
+
+    def section_id(self, node: nodes.Element) -> str:
+        parent = node.parent
+        while parent is not None and not isinstance(parent, nodes.section):
+            parent = parent.parent
+        return f"{parent['ids'][0]}-" if parent is not None and parent["ids"] else ""
+
+    def unique(self, wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self.ids.add(candidate)
+        return candidate
+
+    def bullet_list(
+        self, works: Iterable[tuple[Publication, Citation]]
+    ) -> nodes.bullet_list:
+        slugs = get_bibdata(self.env).slugs
+        listing = nodes.bullet_list(classes=["publications"])
+        for pub, citation in works:
+            anchor = f"pub-{slugs[pub.key]}"
+            item = publication_item(
+                ids=[anchor] if anchor not in self.ids else [],
+                classes=["publication"],
+                year=pub.year or "none",
+                kind=pub.kind,
+                topics=list(pub.topics),
+            )
+            self.ids.add(anchor)
+            paragraph = self.backend.paragraph(citation.formatted_entry)
+            title = paragraph.next_node(nodes.strong)
+            if title is not None:
+                link = paper_link("", "", *title.children)
+                link["pagename"] = paper_pagename(self.env, pub.key)
+                title.children = []
+                title += link
+            item += paragraph
+            listing += item
+        return listing
 
 
-def get_bibdata(env: Any) -> BibData:
-    """The build's :class:`BibData`, read by every consumer."""
-    return cast(BibData, getattr(env, "portfolio_bibdata", BibData()))
+class PublicationFilterTransform(SphinxPostTransform):
+    """Fill the filter's choices from the works listed on its page."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        filters = list(self.document.findall(publication_filter))
+        if not filters:
+            return
+        items = list(self.document.findall(publication_item))
+        years = sorted(
+            {i["year"] for i in items}, key=lambda y: (y == "none", y), reverse=True
+        )
+        kinds = Counter(i["kind"] for i in items)
+        topics = Counter(t for i in items for t in i["topics"])
+        for node in filters:
+            node["years"] = [(y, NO_YEAR if y == "none" else y) for y in years]
+            node["kinds"] = [(k, k) for k in sorted(kinds)]
+            node["topics"] = [(t, t) for t in sorted(topics)]
+            node["total"] = len(items)
+
+
+def check_listed(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: every work must appear in some list of the site."""
+    listed = {citation.entry.key for citation in _citations(env)}
+    for pub in get_bibdata(env).publications.values():
+        if pub.key not in listed:
+            PortfolioWarning.UNLISTED.log(
+                f"{pub.key}: not shown in any publication list of the site "
+                "(check the :filter: of your publications directives)",
+                f"{display_path(pub.path)}:{pub.line}",
+            )
+    return []
+
+
+def add_filter_script(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if doctree is not None and next(doctree.findall(publication_filter), None):
+        app.add_js_file("portfolio-filter.js", loading_method="defer")
+
+
+def setup_lists(app: Sphinx) -> None:
+    fallback = (visit_as_list_item, depart_as_list_item)
+    app.add_node(
+        publication_item,
+        html=(visit_publication_item, depart_publication_item),
+        latex=fallback,
+        text=fallback,
+        man=fallback,
+        texinfo=fallback,
+    )
+    transparent = (pass_through, pass_through)
+    app.add_node(
+        paper_link,
+        html=(visit_paper_link, depart_paper_link),
+        latex=transparent,
+        text=transparent,
+        man=transparent,
+        texinfo=transparent,
+    )
+    html_only = (skip, None)
+    app.add_node(
+        publication_filter,
+        html=(visit_publication_filter, None),
+        latex=html_only,
+        text=html_only,
+        man=html_only,
+        texinfo=html_only,
+    )
+    app.add_directive("publications", PublicationsDirective)
+    app.add_directive("publication-filter", PublicationFilterDirective)
+    app.add_post_transform(PublicationListTransform)
+    app.add_post_transform(PublicationFilterTransform)
+    # after sphinxcontrib-bibtex's own env-updated handler has placed the citations
+    app.connect("env-updated", check_listed, priority=600)
+    app.connect("html-page-context", add_filter_script)

@@ -59,23 +59,43 @@ def format_author(author: Author) -> Text:
     return Text(name, Tag("sup", "*")) if author.equal else Text(name)
 
 
-def format_publication(pub: Publication) -> Text:
-    parts: list[Text | Tag | str] = [Tag("strong", f"{pub.title}.")]
-    authors = Text(", ").join([format_author(author) for author in pub.authors])
-    parts += [" ", authors, "."]
+def format_authors(pub: Publication) -> Text:
+    return Text(", ").join([format_author(author) for author in pub.authors])
+
+
+def format_venue(pub: Publication) -> Text:
+    """Venue (ABBR YEAR) and status, e.g. "*ICME (ICME 2024).* Oral."."""
+    parts: list[Text | Tag | str] = []
     if pub.venue:
         venue = f"{pub.venue} ({pub.venue_label})" if pub.venue_label else pub.venue
         if pub.status == "under review":
-            parts += [" Under review at ", Tag("em", venue), "."]
+            parts += ["Under review at ", Tag("em", venue), "."]
         else:
-            parts += [" ", Tag("em", venue)]
-            parts += ["."] if pub.venue_label else [f", {pub.year}."]
-    if pub.status_label and pub.status != "under review":
-        parts += [f" {pub.status_label}."]
+            parts += [Tag("em", venue)]
+            parts += ["."] if pub.venue_label or not pub.year else [f", {pub.year}."]
+    elif pub.year:
+        parts += [f"{pub.year}."]
+    if pub.status_label and not (pub.status == "under review" and pub.venue):
+        parts += [" " if parts else "", f"{pub.status_label}."]
     if pub.old_title:
         parts += [" Earlier title: ", Tag("em", pub.old_title), "."]
-    for link in pub.links:
-        parts += [" [", HRef(link.url, link.label), "]"]
+    return Text(*parts)
+
+
+def format_links(pub: Publication) -> Text:
+    return Text(" ").join(
+        [Text("[", HRef(link.url, link.label), "]") for link in pub.links]
+    )
+
+
+def format_publication(pub: Publication) -> Text:
+    """The whole list entry: title, authors, venue and status, links."""
+    parts: list[Text | Tag | str] = [Tag("strong", f"{pub.title}.")]
+    if pub.authors:
+        parts += [" ", format_authors(pub), "."]
+    for part in (format_venue(pub), format_links(pub)):
+        if len(part):
+            parts += [" ", part]
     return Text(*parts)
 
 

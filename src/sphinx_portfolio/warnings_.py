@@ -3,6 +3,8 @@
 Each problem goes through Sphinx's logger with ``type="portfolio"`` and one of
 these subtypes, so ``-W`` makes it fatal, ``suppress_warnings =
 ["portfolio.<subtype>"]`` silences it, and the message carries ``file:line``.
+``python -m sphinx_portfolio check`` prints the same problems as
+``refs.bib:LINE: [subtype] message``.
 """
 
 from __future__ import annotations
@@ -19,23 +21,47 @@ WARNING_TYPE = "portfolio"
 class PortfolioWarning(Enum):
     """The subtypes, each with what it means."""
 
-    BIB_SYNTAX = "bib-syntax"
-    """refs.bib is not valid BibTeX at this line."""
     BIB_MISSING = "bib-missing"
     """A configured bib file does not exist."""
+    BIB_ENCODING = "bib-encoding"
+    """The file is not UTF-8 (the rest is read with the bad bytes replaced)."""
+    BIB_SYNTAX = "bib-syntax"
+    """The file is not valid BibTeX at this line."""
     DUPLICATE_KEY = "duplicate-key"
     """Two entries share a key; the later one is not rendered."""
+    LOST_ENTRY = "lost-entry"
+    """An entry was swallowed by the one before it (unbalanced braces)."""
     BIB_DATA = "bib-data"
     """pybtex rejected the data of an entry (a repeated field, a malformed name)."""
+    UNKNOWN_TYPE = "unknown-type"
+    """The entry type is not one of BibTeX's."""
+    MISSING_FIELD = "missing-field"
+    """A field the entry type requires is absent or empty."""
+    BAD_YEAR = "bad-year"
+    """``year`` is not a four-digit year."""
+    BAD_URL = "bad-url"
+    """A link field is not an absolute http(s) URL."""
+    BAD_ARXIV = "bad-arxiv"
+    """``eprint`` is not an arXiv identifier such as 2406.02500."""
+    BAD_DOI = "bad-doi"
+    """``doi`` is not a bare DOI such as 10.18653/v1/2023.acl-long.803."""
+    LATEX_ESCAPE = "latex-escape"
+    """A LaTeX command that would render wrongly; write the UTF-8 character."""
+    BRACE_IN_WORD = "brace-in-word"
+    """Braces inside a word split it on the page and in search."""
     OWNER_MISSING = "owner-missing"
     """The site's owner is not among the entry's authors."""
     EQUAL_CONTRIBUTION = "equal-contribution"
     """``equal_contribution`` is not a list of author positions."""
     UNKNOWN_STATUS = "unknown-status"
     """``status`` is not one of the known statuses."""
+    UNLISTED = "unlisted"
+    """An entry appears in no publication list of the site (build only)."""
+    DIRECTIVE = "directive"
+    """A directive of ours was given an option value it does not know."""
 
-    def log(self, message: str, location: str) -> None:
-        """Log *message* at *location* (``path:line``) under this subtype."""
+    def log(self, message: str, location: str | tuple[str, int]) -> None:
+        """Log *message* at *location* (``path:line`` or ``(docname, line)``)."""
         LOGGER.warning(
             message, type=WARNING_TYPE, subtype=self.value, location=location
         )

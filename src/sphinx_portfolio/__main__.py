@@ -1,0 +1,66 @@
+"""``python -m sphinx_portfolio check refs.bib``: the build's checks, standalone.
+
+Prints every problem as ``refs.bib:LINE: [code] message`` and exits with 1 when
+there is any; the owner's name comes from ``--owner`` or from the Sphinx
+configuration (``--conf``, by default ``docs/conf.py`` when there is one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import bibdata, validate
+
+
+def owner_from_conf(conf: Path) -> list[str]:
+    namespace = runpy.run_path(str(conf))
+    owner = [namespace.get("portfolio_owner", "")]
+    return [
+        name
+        for name in owner + list(namespace.get("portfolio_owner_aliases", []))
+        if name
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sphinx_portfolio")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check bib files, report every problem")
+    check.add_argument("bibfiles", nargs="+", type=Path)
+    check.add_argument(
+        "--owner",
+        action="append",
+        default=[],
+        help="the site owner's name as in the bib file (repeat for other spellings)",
+    )
+    check.add_argument(
+        "--conf",
+        type=Path,
+        default=Path("docs/conf.py"),
+        help="a Sphinx conf.py to read portfolio_owner from (default: docs/conf.py)",
+    )
+    args = parser.parse_args(argv)
+    owner = args.owner
+    if not owner and args.conf.is_file():
+        owner = owner_from_conf(args.conf)
+    if not owner:
+        parser.error("name the site's owner with --owner, or point --conf at conf.py")
+    parsed = bibdata.parse([path.resolve() for path in args.bibfiles], owner)
+    problems = validate.check(parsed, owner)
+    for problem in problems:
+        print(problem)
+    entries, found = len(parsed.publications), len(problems)
+    print(
+        f"{entries} {'entry' if entries == 1 else 'entries'}, "
+        f"{found} {'problem' if found == 1 else 'problems'}",
+        file=sys.stderr,
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""What machines read about a publication, all from the one model.
+
+Google Scholar's Highwire ``citation_*`` tags, schema.org ``ScholarlyArticle``
+JSON-LD, CSL-JSON, BibTeX without the site's own fields, and a one-line citation.
+Everything here returns data (strings, lists, dicts); escaping happens where the
+data is written (:mod:`.pages`), by ``html.escape`` and ``json.dumps``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pybtex.database import Entry
+
+from .bibdata import SITE_FIELDS, Publication
+
+ARXIV_PDF = "https://arxiv.org/pdf/{}"
+
+
+def pdf_url(pub: Publication) -> str:
+    """The paper's PDF: its ``url`` when that is a PDF, else arXiv's."""
+    paper = next((link.url for link in pub.links if link.label == "Paper"), "")
+    if paper.lower().endswith(".pdf"):
+        return paper
+    return ARXIV_PDF.format(pub.arxiv) if pub.arxiv else ""
+
+
+def highwire(pub: Publication) -> list[tuple[str, str]]:
+    """Google Scholar's ``<meta name="citation_*">`` tags, in order."""
+    tags = [("citation_title", pub.title)]
+    tags += [("citation_author", author.name) for author in pub.authors]
+    if pub.year:
+        tags.append(("citation_publication_date", pub.year))
+    if pub.published_in:
+        venue = (
+            "citation_journal_title"
+            if pub.entry_type == "article"
+            else ("citation_conference_title")
+        )
+        tags.append((venue, pub.published_in))
+    first, _, last = pub.pages.replace("\N{EN DASH}", "-").partition("-")
+    if first.strip():
+        tags.append(("citation_firstpage", first.strip()))
+    if last.strip("- "):
+        tags.append(("citation_lastpage", last.strip("- ")))
+    if pdf_url(pub):
+        tags.append(("citation_pdf_url", pdf_url(pub)))
+    if pub.arxiv:
+        tags.append(("citation_arxiv_id", pub.arxiv))
+    if pub.doi:
+        tags.append(("citation_doi", pub.doi))
+    return tags
+
+
+def json_ld(pub: Publication, url: str) -> dict[str, Any]:
+    """schema.org ``ScholarlyArticle``."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": pub.title,
+        "name": pub.title,
+        "author": [{"@type": "Person", "name": author.name} for author in pub.authors],
+    }
+    if url:
+        data["url"] = url
+    if pub.year:
+        data["datePublished"] = pub.year
+    if pub.published_in:
+        kind = "Periodical" if pub.entry_type == "article" else "Book"
+        data["isPartOf"] = {"@type": kind, "name": pub.published_in}
+    if pub.status_label:
+        data["creativeWorkStatus"] = pub.status_label
+    if pub.abstract:
+        data["abstract"] = pub.abstract
+    if pub.topics:
+        data["keywords"] = list(pub.topics)
+    if pub.doi:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": pub.doi,
+        }
+    if pub.links:
+        data["sameAs"] = [link.url for link in pub.links]
+    return data
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` at all."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def csl(pub: Publication) -> dict[str, Any]:
+    """One CSL-JSON item."""
+    kind = {
+        "article": "article-journal",
+        "inproceedings": "paper-conference",
+        "conference": "paper-conference",
+        "unpublished": "manuscript",
+        "phdthesis": "thesis",
+        "mastersthesis": "thesis",
+        "book": "book",
+        "incollection": "chapter",
+        "techreport": "report",
+    }.get(pub.entry_type, "article")
+    if pub.status == "preprint":
+        kind = "article"
+    item: dict[str, Any] = {
+        "id": pub.key,
+        "type": kind,
+        "title": pub.title,
+        "author": [
+            {"given": author.given, "family": author.family}
+            if author.given
+            else {"literal": author.family}
+            for author in pub.authors
+        ],
+    }
+    if pub.year:
+        item["issued"] = (
+            {"date-parts": [[int(pub.year)]]}
+            if pub.year.isdigit()
+            else {"literal": pub.year}
+        )
+    if pub.venue:
+        item["container-title"] = pub.venue
+    if pub.status == "preprint" and pub.arxiv:
+        item["publisher"] = "arXiv"
+        item["number"] = pub.arxiv
+    if pub.status == "under review":
+        item["status"] = "under review"
+    if pub.pages:
+        item["page"] = pub.pages.replace("\N{EN DASH}", "-")
+    if pub.doi:
+        item["DOI"] = pub.doi
+    url = next((link.url for link in pub.links if link.label == "Paper"), "")
+    if url or pub.arxiv:
+        item["URL"] = url or f"https://arxiv.org/abs/{pub.arxiv}"
+    if pub.abstract:
+        item["abstract"] = pub.abstract
+    return item
+
+
+def clean_bibtex(key: str, entry: Entry) -> str:
+    """The entry as BibTeX without the fields only this site understands.
+
+    Written by hand, not with pybtex's writer: that one re-escapes the values as
+    LaTeX (a ``&`` in a URL becomes ``\\&``), while these values are exactly as
+    the file has them, braces balanced by the parser.
+    """
+    fields = [
+        (role, " and ".join(str(person) for person in persons))
+        for role, persons in entry.persons.items()
+    ]
+    fields += [(k, v) for k, v in entry.fields.items() if k.lower() not in SITE_FIELDS]
+    width = max((len(name) for name, _ in fields), default=0)
+    lines = [f"  {name.lower():<{width}} = {{{value}}}," for name, value in fields]
+    return "\n".join([f"@{entry.type.lower()}{{{key},", *lines, "}"]) + "\n"
+
+
+def cite_as(pub: Publication) -> str:
+    """A one-line plain-text citation."""
+    authors = ", ".join(author.name for author in pub.authors)
+    parts = [f"{authors}." if authors else "", f"{pub.title}."]
+    if pub.status == "under review":
+        parts.append(f"Under review at {pub.venue}." if pub.venue else "Under review.")
+    elif pub.venue:
+        parts.append(f"{pub.venue}, {pub.year}." if pub.year else f"{pub.venue}.")
+    elif pub.year:
+        parts.append(f"{pub.year}.")
+    if pub.arxiv and pub.status == "preprint":
+        parts.append(f"arXiv:{pub.arxiv}.")
+    if pub.doi:
+        parts.append(f"doi:{pub.doi}.")
+    return " ".join(part for part in parts if part)

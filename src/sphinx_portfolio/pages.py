@@ -1,0 +1,248 @@
+"""Generated output: a page per paper, and the publication exports.
+
+Each paper page is built from docutils nodes (escaped by Sphinx's HTML
+translator) and rendered with the theme's ``page.html``; its ``<head>`` carries the
+Highwire tags and the JSON-LD of :mod:`.metadata`, escaped here.  The exports are
+``refs.bib`` (the file as written), ``publications.bib`` (without the site's own
+fields), ``publications.json`` (CSL-JSON) and one ``.bib`` per paper.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from pybtex.plugin import find_plugin
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from . import metadata
+from .bibdata import Publication, newest_first
+from .lists import (
+    generates_pages,
+    get_bibdata,
+    listing_docs,
+    paper_pagename,
+    skip,
+)
+from .style import format_authors, format_links, format_venue
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.writers.html5 import HTML5Translator
+
+
+def page_url(app: Sphinx, pagename: str) -> str:
+    """The page's absolute URL under ``html_baseurl``, as Sphinx's canonical link."""
+    if not app.config.html_baseurl:
+        return ""
+    return posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(pagename))
+
+
+class copy_button(nodes.General, nodes.Inline, nodes.Element):
+    """A button that copies the text of the element with id ``target``."""
+
+
+def visit_copy_button(self: HTML5Translator, node: copy_button) -> None:
+    attributes = {"data-copy": node["target"], "hidden": "hidden"}
+    button = self.starttag(
+        node, "button", "", type="button", CLASS="copy-button", **attributes
+    )
+    self.body.append(f"{button}Copy</button>")
+    raise nodes.SkipNode
+
+
+class publication_downloads(nodes.General, nodes.Element):
+    """Links to the site-wide exports."""
+
+
+#: (file, label) of each export, as linked from ``publication-downloads``.
+EXPORTS = (
+    ("publications.bib", "BibTeX"),
+    ("publications.json", "CSL-JSON"),
+)
+
+
+def visit_publication_downloads(
+    self: HTML5Translator, node: publication_downloads
+) -> None:
+    here = self.builder.get_target_uri(self.builder.current_docname)
+    files = [*EXPORTS, *((name, f"{name} (source)") for name in node["sources"])]
+    links = " · ".join(
+        self.starttag(nodes.Element(), "a", "", href=relative_uri(here, name))
+        + f"{self.encode(label)}</a>"
+        for name, label in files
+    )
+    self.body.append(
+        self.starttag(node, "p", "", CLASS="publication-downloads")
+        + f"Download every work: {links}</p>\n"
+    )
+    raise nodes.SkipNode
+
+
+class PublicationDownloadsDirective(SphinxDirective):
+    """``publication-downloads``: links to publications.bib, .json and refs.bib."""
+
+    def run(self) -> list[nodes.Node]:
+        sources = [Path(name).name for name in self.config.bibtex_bibfiles or ()]
+        return [publication_downloads(sources=sources)]
+
+
+def _paragraph(text: Any, classes: list[str]) -> nodes.paragraph:
+    backend = find_plugin("pybtex.backends", "docutils")()
+    return nodes.paragraph("", "", *text.render(backend), classes=classes)
+
+
+def _section(title: str, ids: str, *children: nodes.Node) -> nodes.section:
+    section = nodes.section(ids=[ids])
+    section += nodes.title(text=title)
+    section.extend(children)
+    return section
+
+
+def paper_body(app: Sphinx, pub: Publication, pagename: str) -> nodes.section:
+    builder = app.builder
+    body = nodes.section(ids=["paper"], classes=["publication-page"])
+    body += nodes.title(text=pub.title)
+    body += _paragraph(format_authors(pub), ["publication-authors"])
+    venue = format_venue(pub)
+    if len(venue):
+        body += _paragraph(venue, ["publication-venue"])
+    if pub.links:
+        body += _paragraph(format_links(pub), ["publication-links"])
+    if pub.has_equal_contribution:
+        legend = nodes.paragraph(classes=["publication-legend"])
+        legend += nodes.superscript(text="*")
+        legend += nodes.Text(" Equal contribution")
+        body += legend
+    if pub.abstract:
+        body += _section("Abstract", "abstract", nodes.paragraph(text=pub.abstract))
+    body += _section(
+        "Cite as",
+        "cite-as",
+        nodes.paragraph(text=metadata.cite_as(pub), classes=["cite-as"]),
+    )
+    entry = get_bibdata(app.env).data.entries[pub.key]
+    bibtex = metadata.clean_bibtex(pub.key, entry)
+    block = nodes.literal_block(
+        bibtex, bibtex.rstrip("\n"), language="bibtex", ids=["bibtex-source"]
+    )
+    download = nodes.paragraph()
+    download += nodes.reference(
+        "", "Download BibTeX", refuri=posixpath.basename(pagename) + ".bib"
+    )
+    download += copy_button(target="bibtex-source")
+    body += _section("BibTeX", "bibtex", block, download)
+    lists = listing_docs(app.env).get(pub.key)
+    if lists:
+        back = nodes.paragraph(classes=["publication-back"])
+        anchor = f"#pub-{get_bibdata(app.env).slugs[pub.key]}"
+        uri = builder.get_relative_uri(pagename, lists) + anchor
+        back += nodes.reference("", "All publications", refuri=uri)
+        body += back
+    return body
+
+
+def metatags(pub: Publication, url: str) -> str:
+    """The Highwire ``<meta>`` tags and the JSON-LD, escaped for HTML."""
+    pairs = metadata.highwire(pub)
+    if pub.abstract:
+        pairs.append(("description", pub.abstract[:300]))
+    tags = [
+        f'<meta name="{html.escape(name)}" content="{html.escape(value)}" />'
+        for name, value in pairs
+    ]
+    tags.append(
+        '<script type="application/ld+json">'
+        + metadata.script_json(metadata.json_ld(pub, url))
+        + "</script>"
+    )
+    return "\n".join(tags) + "\n"
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: one page per publication, then the exports."""
+    if not generates_pages(app.builder):
+        return
+    builder = cast("StandaloneHTMLBuilder", app.builder)
+    bibdata = get_bibdata(app.env)
+    for pub in newest_first(bibdata.publications.values()):
+        pagename = paper_pagename(app.env, pub.key)
+        # the per-document state that write_doc() sets before translating a doc
+        builder.current_docname = pagename
+        builder.fignumbers = {}
+        builder.secnumbers = {}
+        body = builder.render_partial(paper_body(app, pub, pagename))["fragment"]
+        context: dict[str, Any] = {
+            "title": html.escape(pub.title),
+            # sphinx-book-theme prints this unescaped (its print-only heading)
+            "pagetitle": html.escape(pub.title),
+            "body": body,
+            "metatags": metatags(pub, page_url(app, pagename)),
+            "parents": [],
+            "prev": None,
+            "next": None,
+            "rellinks": [],
+            "sourcename": "",
+            "toc": "",
+            "display_toc": False,
+            "meta": {},
+            "page_source_suffix": "",
+            "portfolio_paper": True,
+        }
+        yield pagename, context, "page.html"
+    write_exports(app)
+
+
+def write_exports(app: Sphinx) -> None:
+    bibdata = get_bibdata(app.env)
+    out = Path(app.builder.outdir)
+    paper_dir = out / app.config.portfolio_paper_dir
+    paper_dir.mkdir(parents=True, exist_ok=True)
+    cleaned = []
+    for key in bibdata.publications:
+        bibtex = metadata.clean_bibtex(key, bibdata.data.entries[key])
+        cleaned.append(bibtex)
+        (paper_dir / f"{bibdata.slugs[key]}.bib").write_text(bibtex, encoding="utf-8")
+    (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
+    items = [metadata.csl(pub) for pub in bibdata.publications.values()]
+    (out / "publications.json").write_text(
+        json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    for path in bibdata.files:
+        if path.is_file():
+            shutil.copyfile(path, out / path.name)
+
+
+def add_page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Per-page scripts: copying on paper pages, the filter where there is one."""
+    if context.get("portfolio_paper"):
+        app.add_js_file("portfolio-copy.js", loading_method="defer")
+
+
+def setup_pages(app: Sphinx) -> None:
+    html_only = (skip, None)
+    for node, visit in (
+        (copy_button, visit_copy_button),
+        (publication_downloads, visit_publication_downloads),
+    ):
+        app.add_node(
+            node,
+            html=(visit, None),
+            latex=html_only,
+            text=html_only,
+            man=html_only,
+            texinfo=html_only,
+        )
+    app.add_directive("publication-downloads", PublicationDownloadsDirective)
+    app.connect("html-collect-pages", collect_pages)
+    app.connect("html-page-context", add_page_assets)

@@ -1,0 +1,5 @@
+extensions = ["sphinx_portfolio"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "portfolio"
+bibtex_tooltips = False
+portfolio_owner = "Daize Dong"

@@ -1,0 +1,123 @@
+"""Property: any printable text in a field stays text, wherever it lands."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_portfolio.bibdata import latex_to_text
+
+CONF = """\
+extensions = ["sphinx_portfolio"]
+bibtex_bibfiles = ["refs.bib"]
+bibtex_default_style = "portfolio"
+bibtex_tooltips = False
+portfolio_owner = "Daize Dong"
+"""
+INDEX = "Publications\n============\n\n.. publications::\n"
+# Braces and backslashes have a meaning in BibTeX (grouping, LaTeX commands):
+# the validator reports their misuse; everything else must come out as text.
+PIECES = st.one_of(
+    st.text(
+        st.characters(
+            exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"),
+            exclude_characters="{}\\",
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(
+        [
+            "<script>",
+            "</script>",
+            "<b>",
+            "&amp;",
+            "&",
+            '"',
+            "'",
+            "<!--",
+            "-->",
+            "]]>",
+            "<",
+        ]
+    ),
+)
+TEXT = (
+    st.lists(PIECES, min_size=1, max_size=6)
+    .map("".join)
+    .filter(lambda text: latex_to_text(text).strip() != "")
+)
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(title=TEXT, venue=TEXT)
+def test_any_field_text_stays_text(
+    tmp_path_factory: pytest.TempPathFactory, title: str, venue: str
+) -> None:
+    src = tmp_path_factory.mktemp("property")
+    (src / "conf.py").write_text(CONF, encoding="utf-8")
+    (src / "index.rst").write_text(INDEX, encoding="utf-8")
+    (src / "refs.bib").write_text(
+        "@inproceedings{work,\n  author = {Daize Dong},\n"
+        f"  title = {{{title}}},\n  booktitle = {{{venue}}},\n  year = {{2024}},\n}}\n",
+        encoding="utf-8",
+    )
+    warning = StringIO()
+    app = SphinxTestApp("html", srcdir=Path(src), status=StringIO(), warning=warning)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warning.getvalue() == ""
+    want_title, want_venue = normal(latex_to_text(title)), normal(latex_to_text(venue))
+
+    page = BeautifulSoup(
+        (app.outdir / "publications/work.html").read_text(), "html.parser"
+    )
+    h1 = page.find("h1")
+    assert h1 is not None
+    for link in h1.find_all("a", class_="headerlink"):
+        link.decompose()
+    assert normal(h1.get_text()) == want_title
+    # the title adds no element of its own anywhere on the page
+    assert [child.name for child in h1.children if child.name] == []
+    assert page.find("b") is None
+    meta = {
+        m["name"]: m["content"] for m in page.find_all("meta", attrs={"name": True})
+    }
+    assert normal(meta["citation_title"]) == want_title
+    assert normal(meta["citation_conference_title"]) == want_venue
+    (ld,) = page.find_all("script", type="application/ld+json")
+    assert "<" not in ld.string
+    data = json.loads(ld.string)
+    assert (normal(data["headline"]), normal(data["isPartOf"]["name"])) == (
+        want_title,
+        want_venue,
+    )
+
+    listing = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser")
+    (item,) = listing.select("li.publication")
+    assert normal(item.strong.get_text()) == f"{want_title}."
+    assert [tag.name for tag in item.find_all(True)] == [
+        "p",
+        "strong",
+        "a",
+        "strong",
+        "em",
+    ]
+    csl = json.loads((app.outdir / "publications.json").read_text())
+    assert normal(csl[0]["title"]) == want_title
