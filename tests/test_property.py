@@ -121,3 +121,33 @@ def test_any_field_text_stays_text(
     ]
     csl = json.loads((app.outdir / "publications.json").read_text())
     assert normal(csl[0]["title"]) == want_title
+
+
+BIB_SOUP = st.lists(
+    st.sampled_from(
+        ["@article{", "@misc(", "@string{x = ", "@comment{", "key,", "title = ", "author = ",
+         "{", "}", "(", ")", '"', ",", "=", "#", "\n", " and ", "Daize Dong", "\\'{\\i}",
+         "year = {2024}", "@", "%", "x"]
+    )
+    | st.text(max_size=5),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=BIB_SOUP)
+def test_any_file_is_checked_without_an_exception(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    from sphinx_portfolio import bibdata, validate
+
+    path = tmp_path_factory.mktemp("soup") / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    parsed = bibdata.parse([path], ["Daize Dong"])
+    problems = validate.check(parsed, ["Daize Dong"])
+    assert all(problem.line >= 1 for problem in problems)
+    # every entry the text starts is either read, or reported as lost or broken
+    reported = {p.line for p in problems}
+    read = {pub.line for pub in parsed.publications.values()}
+    for line in parsed.raw_starts[path]:
+        assert line in read or line in reported

@@ -373,6 +373,9 @@ def test_paper_page_metadata_matches_refs_bib(site: Path, key: str) -> None:
     ):
         assert f"\n  {site_only} " not in bibtex.get_text()
     assert page.select_one(".cite-as") is not None
+    back = page.select_one(".publication-back a")
+    assert back is not None
+    assert back["href"] == f"../publications.html#pub-{key}"
 
 
 @pytest.mark.parametrize("page", ["index", "publications", "cv", "projects"])

@@ -45,6 +45,13 @@ OPTIONS = (
         (str,),
         "The folder of the generated page per paper (and its .bib); '' for none.",
     ),
+    Option(
+        "portfolio_publications_page",
+        "publications",
+        "html",
+        (str,),
+        "The document with the full list, which each paper's page links back to.",
+    ),
 )
 
 

@@ -57,13 +57,17 @@ def _citations(env: BuildEnvironment) -> list[Citation]:
 
 
 def listing_docs(env: BuildEnvironment) -> dict[str, str]:
-    """For each key, the document whose lists show the most works (the full list)."""
+    """For each key, the document a paper page links back to: the configured
+    publications page when it lists the work, else the page listing most works."""
     keys_by_doc: dict[str, set[str]] = {}
     for citation in _citations(env):
         keys_by_doc.setdefault(citation.bibliography_key.docname, set()).add(
             citation.entry.key
         )
-    ranked = sorted(keys_by_doc, key=lambda doc: (-len(keys_by_doc[doc]), doc))
+    preferred = env.config.portfolio_publications_page
+    ranked = sorted(
+        keys_by_doc, key=lambda doc: (doc != preferred, -len(keys_by_doc[doc]), doc)
+    )
     result: dict[str, str] = {}
     for doc in ranked:
         for key in keys_by_doc[doc]:
