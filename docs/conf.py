@@ -18,6 +18,8 @@ bibtex_bibfiles = ["../refs.bib"]
 bibtex_default_style = "portfolio"
 bibtex_tooltips = False
 portfolio_owner = "Daize Dong"
+portfolio_cv_doc = "cv"
+portfolio_cv_paper = "A4"
 
 # -- HTML -----------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
@@ -30,6 +32,15 @@ html_copy_source = False
 html_show_sourcelink = False
 # an explicit colour mode: without one the theme logs an error on a first visit
 html_context = {"default_mode": "auto"}
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "icon-links.html",
+        "search-button-field.html",
+        "portfolio-cv-link.html",
+        "sbt-sidebar-nav.html",
+    ]
+}
 html_theme_options = {
     # one search field (the sidebar's), not a second one in a header bar
     "navbar_persistent": [],

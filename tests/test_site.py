@@ -423,3 +423,47 @@ def test_year_groups_have_stable_anchors(site: Path) -> None:
     ]
     items = {str(li["id"]) for li in entries(site, "publications")}
     assert items == {f"pub-{key}" for key in bib()}
+
+
+# -- the CV PDF ------------------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def test_cv_pdf_holds_the_cv(site: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = site / "cv.pdf"
+    reader = PdfReader(pdf)
+    assert 1 <= len(reader.pages) <= 3
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Daize Dong: Curriculum Vitae"
+    text = pdf_text(pdf)
+    for title in bib_titles().values():
+        assert title in text, title
+    sections = [heading(h2) for h2 in article(site, "cv").find_all("h2")]
+    assert len(sections) == 8
+    for section in sections:
+        assert section.upper() in text.upper(), section
+    assert "dzdong2019@gmail.com" in text
+    assert "Download CV" not in text
+
+
+def test_cv_pdf_linked_from_every_page(site: Path) -> None:
+    pages = [
+        p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts
+    ]
+    assert len(pages) > 20
+    for page in pages:
+        links = [
+            a
+            for a in soup(page).find_all("a", href=True)
+            if a.get_text(strip=True) == "Download CV (PDF)"
+        ]
+        assert links, page
+        for link in links:
+            assert (page.parent / str(link["href"])).resolve() == site / "cv.pdf"

@@ -11,6 +11,7 @@
   list markup;
 * :mod:`.metadata`: Highwire tags, JSON-LD, CSL-JSON, cleaned BibTeX;
 * :mod:`.pages`: a generated page per paper, and the exports;
+* :mod:`.cv`: the CV page printed to a PDF;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
@@ -20,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sphinxcontrib.bibtex.bibfile import BibData as CiteBibData
-from sphinxcontrib.bibtex.bibfile import BibFile, get_mtime
+from sphinxcontrib.bibtex.bibfile import BibFile
 
 from . import bibdata, validate
 from .config import owner_names, setup_config
-from .lists import setup_lists
+from .cv import setup_cv
+from .lists import get_bibdata, setup_lists
 from .pages import setup_pages
 from .style import register_style
 
@@ -32,9 +34,14 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 STATIC = Path(__file__).parent / "static"
+
+
+def bib_paths(app: Sphinx) -> list[Path]:
+    names = app.config.bibtex_bibfiles or ()
+    return [(Path(app.confdir) / name).resolve() for name in names]
 
 
 def read_bibfiles(app: Sphinx) -> None:
@@ -44,10 +51,7 @@ def read_bibfiles(app: Sphinx) -> None:
     the parsed data, which its mtime check then keeps: one parse, no traceback on
     a syntax error, and no entry dropped after a duplicate key.
     """
-    paths = [
-        (Path(app.confdir) / name).resolve()
-        for name in app.config.bibtex_bibfiles or ()
-    ]
+    paths = bib_paths(app)
     owner = owner_names(app.config)
     parsed = bibdata.parse(paths, owner)
     for problem in validate.check(parsed, owner):
@@ -58,11 +62,23 @@ def read_bibfiles(app: Sphinx) -> None:
     domain.data["bibdata"] = CiteBibData(
         encoding=app.config.bibtex_encoding,
         bibfiles={
-            path: BibFile(mtime=get_mtime(path), keys=dict.fromkeys(keys))
-            for path, keys in parsed.files.items()
+            path: BibFile(mtime=mtime, keys=dict.fromkeys(parsed.files[path]))
+            for path, mtime in parsed.mtimes.items()
         },
         data=parsed.data,
     )
+
+
+def reread_changed_bibfiles(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: a later build of the same app (``builder-inited`` runs
+    once per app) reads the bib files again if they changed; Sphinx then re-reads
+    the documents that depend on them."""
+    current = {path: bibdata.mtime(path) for path in bib_paths(app)}
+    if get_bibdata(env).mtimes != current:
+        read_bibfiles(app)
+    return []
 
 
 def add_static_files(app: Sphinx) -> None:
@@ -75,11 +91,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_lists(app)
     setup_pages(app)
+    setup_cv(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
+    app.connect("env-get-outdated", reread_changed_bibfiles)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

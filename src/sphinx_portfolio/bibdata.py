@@ -10,6 +10,7 @@ here are what every other module reads; the rules that judge them live in
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -164,6 +165,8 @@ class BibData:
 
     #: the keys read from each file, in file order
     files: dict[Path, list[str]] = field(default_factory=dict)
+    #: each file's modification time when it was read (-inf: missing)
+    mtimes: dict[Path, float] = field(default_factory=dict)
     data: BibliographyData = field(default_factory=BibliographyData)
     publications: dict[str, Publication] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -173,6 +176,14 @@ class BibData:
     parsed_starts: dict[Path, set[int]] = field(default_factory=dict)
     #: a file-name-safe, unique slug per key: paper pages and anchors use it
     slugs: dict[str, str] = field(default_factory=dict)
+
+
+def mtime(path: Path) -> float:
+    """As sphinxcontrib-bibtex records it, so that its cache check agrees."""
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return -math.inf
 
 
 def display_path(path: Path) -> str:
@@ -326,6 +337,7 @@ def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
     parser = _LocatingParser(bibdata)
     owners = [name_key(Person(name)) for name in owner]
     for path in paths:
+        bibdata.mtimes[path] = mtime(path)
         if not path.is_file():
             bibdata.problems.append(
                 Problem(

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sphinx.config import ENUM
 from sphinx.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ class Option:
     name: str
     default: Any
     rebuild: str
-    types: tuple[type, ...]
+    types: Any
     help: str
 
 
@@ -51,6 +52,27 @@ OPTIONS = (
         "html",
         (str,),
         "The document with the full list, which each paper's page links back to.",
+    ),
+    Option(
+        "portfolio_cv_doc",
+        "",
+        "html",
+        (str,),
+        "The document printed to the CV PDF (e.g. 'cv'); '' (default) for no PDF.",
+    ),
+    Option(
+        "portfolio_cv_pdf",
+        "cv.pdf",
+        "html",
+        (str,),
+        "The PDF's file name, at the root of the built site.",
+    ),
+    Option(
+        "portfolio_cv_paper",
+        "A4",
+        "html",
+        ENUM("A4", "Letter"),
+        "The CV's paper size.",
     ),
 )
 

@@ -29,6 +29,7 @@ from .lists import (
     get_bibdata,
     listing_docs,
     paper_pagename,
+    pass_through,
     skip,
 )
 from .style import format_authors, format_links, format_venue
@@ -59,8 +60,26 @@ def visit_copy_button(self: HTML5Translator, node: copy_button) -> None:
     raise nodes.SkipNode
 
 
-class publication_downloads(nodes.General, nodes.Element):
-    """Links to the site-wide exports."""
+class site_file(nodes.Inline, nodes.TextElement):
+    """A link to ``file``, a file at the root of the built site (not a document)."""
+
+
+def visit_site_file(self: HTML5Translator, node: site_file) -> None:
+    here = self.builder.get_target_uri(self.builder.current_docname)
+    href = relative_uri(here, node["file"])
+    self.body.append(
+        self.starttag(node, "a", "", href=href, CLASS="reference download")
+    )
+
+
+def depart_site_file(self: HTML5Translator, node: site_file) -> None:
+    self.body.append("</a>")
+
+
+def site_file_link(file: str, label: str) -> site_file:
+    node = site_file("", label)
+    node["file"] = file
+    return node
 
 
 #: (file, label) of each export, as linked from ``publication-downloads``.
@@ -70,29 +89,20 @@ EXPORTS = (
 )
 
 
-def visit_publication_downloads(
-    self: HTML5Translator, node: publication_downloads
-) -> None:
-    here = self.builder.get_target_uri(self.builder.current_docname)
-    files = [*EXPORTS, *((name, f"{name} (source)") for name in node["sources"])]
-    links = " · ".join(
-        self.starttag(nodes.Element(), "a", "", href=relative_uri(here, name))
-        + f"{self.encode(label)}</a>"
-        for name, label in files
-    )
-    self.body.append(
-        self.starttag(node, "p", "", CLASS="publication-downloads")
-        + f"Download every work: {links}</p>\n"
-    )
-    raise nodes.SkipNode
-
-
 class PublicationDownloadsDirective(SphinxDirective):
     """``publication-downloads``: links to publications.bib, .json and refs.bib."""
 
     def run(self) -> list[nodes.Node]:
         sources = [Path(name).name for name in self.config.bibtex_bibfiles or ()]
-        return [publication_downloads(sources=sources)]
+        files = [*EXPORTS, *((name, f"{name} (source)") for name in sources)]
+        paragraph = nodes.paragraph(
+            "", "Download every work: ", classes=["publication-downloads"]
+        )
+        for n, (name, label) in enumerate(files):
+            if n:
+                paragraph += nodes.Text(" · ")
+            paragraph += site_file_link(name, label)
+        return [paragraph]
 
 
 def _paragraph(text: Any, classes: list[str]) -> nodes.paragraph:
@@ -231,18 +241,23 @@ def add_page_assets(
 
 def setup_pages(app: Sphinx) -> None:
     html_only = (skip, None)
-    for node, visit in (
-        (copy_button, visit_copy_button),
-        (publication_downloads, visit_publication_downloads),
-    ):
-        app.add_node(
-            node,
-            html=(visit, None),
-            latex=html_only,
-            text=html_only,
-            man=html_only,
-            texinfo=html_only,
-        )
+    app.add_node(
+        copy_button,
+        html=(visit_copy_button, None),
+        latex=html_only,
+        text=html_only,
+        man=html_only,
+        texinfo=html_only,
+    )
+    transparent = (pass_through, pass_through)
+    app.add_node(
+        site_file,
+        html=(visit_site_file, depart_site_file),
+        latex=transparent,
+        text=transparent,
+        man=transparent,
+        texinfo=transparent,
+    )
     app.add_directive("publication-downloads", PublicationDownloadsDirective)
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", add_page_assets)

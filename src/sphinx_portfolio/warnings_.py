@@ -57,6 +57,8 @@ class PortfolioWarning(Enum):
     """``status`` is not one of the known statuses."""
     UNLISTED = "unlisted"
     """An entry appears in no publication list of the site (build only)."""
+    CV_PDF = "cv-pdf"
+    """The CV PDF could not be written (no WeasyPrint, no CV document)."""
     DIRECTIVE = "directive"
     """A directive of ours was given an option value it does not know."""
 
