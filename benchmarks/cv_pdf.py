@@ -51,7 +51,10 @@ def theme(timeout: float) -> dict[str, object]:
         process.kill()
         return {"seconds": f"> {timeout:.0f}", "result": "stopped at the timeout"}
     if process.exitcode != 0 or not target.is_file():
-        return {"seconds": round(elapsed, 2), "result": f"failed (exit {process.exitcode})"}
+        return {
+            "seconds": round(elapsed, 2),
+            "result": f"failed (exit {process.exitcode})",
+        }
     return {"seconds": round(elapsed, 2), "result": "ok", **pdf_facts(target)}
 
 
@@ -62,16 +65,37 @@ def ours() -> list[dict[str, object]]:
         for label in ("written", "no-op (inputs unchanged)"):
             start = time.perf_counter()
             result = subprocess.run(
-                [sys.executable, "-m", "sphinx", "-b", "html", str(ROOT / "docs"),
-                 f"{tmp}/html", "-d", f"{tmp}/doctrees"],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "sphinx",
+                    "-b",
+                    "html",
+                    str(ROOT / "docs"),
+                    f"{tmp}/html",
+                    "-d",
+                    f"{tmp}/doctrees",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             total = time.perf_counter() - start
             line = next(
-                (l for l in result.stdout.splitlines() + result.stderr.splitlines() if "cv.pdf" in l),
+                (
+                    l
+                    for l in result.stdout.splitlines() + result.stderr.splitlines()
+                    if "cv.pdf" in l
+                ),
                 "",
             )
-            rows.append({"option": f"ours, {label}", "build seconds": round(total, 2), "log": line})
+            rows.append(
+                {
+                    "option": f"ours, {label}",
+                    "build seconds": round(total, 2),
+                    "log": line,
+                }
+            )
         rows[0].update(pdf_facts(Path(tmp) / "html" / "cv.pdf"))
     return rows
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -181,3 +182,30 @@ def test_copy_bibtex(browser: Any, server: str) -> None:
     assert copied.startswith("@inproceedings{gao2024graph,")
     assert copied.rstrip().endswith("}")
     context.close()
+
+
+BUDGET_KIB = 200
+
+
+def test_every_page_within_the_byte_budget(
+    browser: Any, server: str, site: Path
+) -> None:
+    """First load of each page, everything it requests, gzip-compressed: <= 200 KiB."""
+    heaviest = (0.0, "")
+    for path in pages(site):
+        context = browser.new_context()
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda req, requested=requested: requested.append(req.url))
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+        context.close()
+        files = [site / unquote(urlsplit(url).path).lstrip("/") for url in requested]
+        assert all(f.is_file() for f in files), path
+        assert not [
+            f for f in files if "fontawesome" in f.name or f.suffix == ".woff2"
+        ], path
+        kib = sum(len(gzip.compress(f.read_bytes(), 6)) for f in set(files)) / 1024
+        assert kib <= BUDGET_KIB, (path, kib)
+        heaviest = max(heaviest, (kib, path))
+    print(f"heaviest page: {heaviest[1]}, {heaviest[0]:.1f} KiB")

@@ -84,6 +84,7 @@ def reread_changed_bibfiles(
 def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("portfolio.css")
+    app.add_css_file("portfolio-icons.css")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
