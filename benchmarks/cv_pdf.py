@@ -83,9 +83,9 @@ def ours() -> list[dict[str, object]]:
             total = time.perf_counter() - start
             line = next(
                 (
-                    l
-                    for l in result.stdout.splitlines() + result.stderr.splitlines()
-                    if "cv.pdf" in l
+                    line
+                    for line in result.stdout.splitlines() + result.stderr.splitlines()
+                    if "cv.pdf" in line
                 ),
                 "",
             )

@@ -4,7 +4,13 @@ project = "Daize Dong"
 author = "Daize Dong"
 copyright = "Daize Dong"
 
-extensions = ["myst_parser", "sphinx_portfolio"]
+extensions = [
+    "myst_parser",
+    "sphinx_portfolio",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+]
 
 # -- content --------------------------------------------------------------------
 root_doc = "index"
@@ -18,6 +24,41 @@ bibtex_bibfiles = ["../refs.bib"]
 bibtex_default_style = "portfolio"
 bibtex_tooltips = False
 portfolio_owner = "Daize Dong"
+portfolio_profiles = [
+    {
+        "label": "Email",
+        "url": "mailto:dzdong2019@gmail.com",
+        "text": "dzdong2019@gmail.com",
+    },
+    {
+        "label": "Homepage",
+        "url": "https://daizedong.github.io",
+        "text": "daizedong.github.io",
+    },
+    {
+        "label": "Google Scholar",
+        "url": "https://scholar.google.com/citations?user=WESZ8YkAAAAJ",
+        "text": "Daize Dong",
+    },
+    {"label": "GitHub", "url": "https://github.com/DaizeDong", "text": "DaizeDong"},
+    {
+        "label": "Hugging Face",
+        "url": "https://huggingface.co/DaizeDong",
+        "text": "DaizeDong",
+    },
+]
+portfolio_person = {
+    "affiliation": {
+        "@type": "CollegeOrUniversity",
+        "name": "Rutgers University, New Brunswick",
+    },
+    "alumniOf": {
+        "@type": "CollegeOrUniversity",
+        "name": "University of Electronic Science and Technology of China",
+    },
+}
+portfolio_touch_icon = "apple-touch-icon.png"
+portfolio_news = "news.toml"
 portfolio_cv_doc = "cv"
 portfolio_cv_paper = "A4"
 
@@ -49,3 +90,10 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
 }
+
+# -- metadata for search engines and social sites ----------------------------------
+# Open Graph tags and a social card per page; DejaVu Sans ships with matplotlib
+ogp_social_cards = {"font": "DejaVu Sans", "line_color": "#1f4e79"}
+# sitemap.xml: the pages, not the search and index pages
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]

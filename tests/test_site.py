@@ -235,9 +235,10 @@ def test_internal_links_and_anchors_resolve(site: Path) -> None:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            target = (
-                (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            )
+            # the 404 page links from the site's root ("/"), to work at any depth
+            base = site if parts.path.startswith("/") else page.parent
+            path = unquote(parts.path).lstrip("/")
+            target = (base / path).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
             assert target.is_file(), f"{page.name}: {href}"
@@ -466,4 +467,6 @@ def test_cv_pdf_linked_from_every_page(site: Path) -> None:
         ]
         assert links, page
         for link in links:
-            assert (page.parent / str(link["href"])).resolve() == site / "cv.pdf"
+            href = str(link["href"])
+            base = site if href.startswith("/") else page.parent  # 404.html: from "/"
+            assert (base / href.lstrip("/")).resolve() == site / "cv.pdf"

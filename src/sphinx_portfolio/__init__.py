@@ -12,6 +12,9 @@
 * :mod:`.metadata`: Highwire tags, JSON-LD, CSL-JSON, cleaned BibTeX;
 * :mod:`.pages`: a generated page per paper, and the exports;
 * :mod:`.cv`: the CV page printed to a PDF;
+* :mod:`.news`: dated news items, the latest on a page, an Atom feed;
+* :mod:`.site`: profile links, JSON-LD Person, robots.txt, URLs for the metadata
+  extensions;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
@@ -27,7 +30,9 @@ from . import bibdata, validate
 from .config import owner_names, setup_config
 from .cv import setup_cv
 from .lists import get_bibdata, setup_lists
+from .news import setup_news
 from .pages import setup_pages
+from .site import setup_site
 from .style import register_style
 
 if TYPE_CHECKING:
@@ -93,6 +98,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_lists(app)
     setup_pages(app)
     setup_cv(app)
+    setup_site(app)
+    setup_news(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
     app.connect("env-get-outdated", reread_changed_bibfiles)
     app.connect("builder-inited", add_static_files)

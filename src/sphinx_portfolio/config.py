@@ -54,6 +54,37 @@ OPTIONS = (
         "The document with the full list, which each paper's page links back to.",
     ),
     Option(
+        "portfolio_profiles",
+        [],
+        "env",
+        (list, tuple),
+        "Profile links, each {'label': ..., 'url': ..., 'text': ...}: shown by "
+        "profile-links, and the JSON-LD Person's email and sameAs.",
+    ),
+    Option(
+        "portfolio_person",
+        {},
+        "html",
+        (dict,),
+        "More schema.org Person properties for the home page's JSON-LD "
+        "(affiliation, alumniOf, ...).",
+    ),
+    Option(
+        "portfolio_touch_icon",
+        "",
+        "html",
+        (str,),
+        "A 180x180 PNG in html_static_path, linked as apple-touch-icon.",
+    ),
+    Option(
+        "portfolio_news",
+        "",
+        "env",
+        (str,),
+        "A TOML file of [[news]] items (date, text), relative to the source "
+        "directory; '' for no news.",
+    ),
+    Option(
         "portfolio_cv_doc",
         "",
         "html",
@@ -96,6 +127,10 @@ def check_config(app: Sphinx, config: Config) -> None:
     if not all(isinstance(name, str) for name in config.portfolio_owner_aliases):
         msg = "portfolio_owner_aliases must be a list of names"
         raise ConfigError(msg)
+    for profile in config.portfolio_profiles:
+        if not isinstance(profile, dict) or not {"label", "url"} <= profile.keys():
+            msg = f"portfolio_profiles: {profile!r} needs a 'label' and a 'url'"
+            raise ConfigError(msg)
     if config.portfolio_paper_dir.strip("/") != config.portfolio_paper_dir:
         msg = "portfolio_paper_dir is a folder name such as 'publications'"
         raise ConfigError(msg)

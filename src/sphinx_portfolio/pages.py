@@ -206,6 +206,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "meta": {},
             "page_source_suffix": "",
             "portfolio_paper": True,
+            "portfolio_paper_title": pub.title,
+            "portfolio_paper_description": metadata.cite_as(pub),
         }
         yield pagename, context, "page.html"
     write_exports(app)

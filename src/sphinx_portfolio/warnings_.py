@@ -59,6 +59,8 @@ class PortfolioWarning(Enum):
     """An entry appears in no publication list of the site (build only)."""
     CV_PDF = "cv-pdf"
     """The CV PDF could not be written (no WeasyPrint, no CV document)."""
+    NEWS = "news"
+    """The news file cannot be read, or an item has no valid date or no text."""
     DIRECTIVE = "directive"
     """A directive of ours was given an option value it does not know."""
 

@@ -1,0 +1,136 @@
+"""What visitors and search engines get besides the pages: the person's profile
+links (one list, shown by ``profile-links`` and read into JSON-LD ``Person``), the
+URLs the other metadata extensions derive from ``html_baseurl``, ``robots.txt``,
+the per-paper Open Graph tags, and the print rules.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .bibdata import is_web_url
+from .metadata import script_json
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+#: builders that write a website
+WEB_BUILDERS = frozenset({"html", "dirhtml"})
+
+
+def derive_urls(app: Sphinx, config: Config) -> None:
+    """``config-inited`` (after ours picked ``html_baseurl``): the Open Graph site URL
+    and the 404 page's link prefix follow it, so the site has one address."""
+    base = config.html_baseurl
+    if not base:
+        return
+    if "ogp_site_url" in config and not config.ogp_site_url:
+        config.ogp_site_url = base
+    if "notfound_urls_prefix" in config:
+        config.notfound_urls_prefix = urlsplit(base).path or "/"
+
+
+def profiles(config: Config) -> list[dict[str, str]]:
+    return [dict(item) for item in config.portfolio_profiles]
+
+
+class ProfileLinksDirective(SphinxDirective):
+    """``profile-links``: the list of ``portfolio_profiles`` (label: link)."""
+
+    def run(self) -> list[nodes.Node]:
+        listing = nodes.bullet_list(classes=["profile-links"])
+        for profile in profiles(self.config):
+            paragraph = nodes.paragraph()
+            paragraph += nodes.Text(f"{profile['label']}: ")
+            paragraph += nodes.reference(
+                "", profile.get("text") or profile["url"], refuri=profile["url"]
+            )
+            listing += nodes.list_item("", paragraph)
+        return [listing]
+
+
+def person_json_ld(config: Config) -> dict[str, Any]:
+    """schema.org ``Person``: the owner, their profiles, and ``portfolio_person``."""
+    links = [p["url"] for p in profiles(config)]
+    person: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": config.portfolio_owner,
+    }
+    if config.html_baseurl:
+        person["url"] = config.html_baseurl
+    emails = [url.removeprefix("mailto:") for url in links if url.startswith("mailto:")]
+    if emails:
+        person["email"] = emails[0]
+    same_as = [url for url in links if is_web_url(url)]
+    if same_as:
+        person["sameAs"] = same_as
+    person.update(config.portfolio_person)
+    return person
+
+
+def head_tags(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``: extra ``<head>`` lines of this page."""
+    lines = []
+    icon = app.config.portfolio_touch_icon
+    if icon:
+        href = context["pathto"](f"_static/{icon}", 1)
+        lines.append(f'<link rel="apple-touch-icon" href="{html.escape(href)}" />')
+    if pagename == app.config.root_doc:
+        lines.append(
+            '<script type="application/ld+json">'
+            + script_json(person_json_ld(app.config))
+            + "</script>"
+        )
+    if context.get("portfolio_paper") and app.config.html_baseurl:
+        lines += paper_open_graph(app, pagename, context)
+    context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
+
+
+def paper_open_graph(app: Sphinx, pagename: str, context: dict[str, Any]) -> list[str]:
+    """Open Graph tags of a paper page (sphinxext-opengraph only sees documents)."""
+    url = posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(pagename))
+    tags = {
+        "og:title": context["portfolio_paper_title"],
+        "og:type": "article",
+        "og:url": url,
+        "og:site_name": app.config.project,
+        "og:description": context["portfolio_paper_description"],
+    }
+    lines = [
+        f'<meta property="{name}" content="{html.escape(value)}" />'
+        for name, value in tags.items()
+    ]
+    lines.append(
+        '<meta name="description" content="'
+        f'{html.escape(context["portfolio_paper_description"])}" />'
+    )
+    return lines
+
+
+def write_robots(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: robots.txt allowing all, pointing at the sitemap."""
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
+        return
+    lines = ["User-agent: *", "Allow: /"]
+    base = app.config.html_baseurl
+    if base and "sitemap_filename" in app.config:
+        lines.append(f"Sitemap: {posixpath.join(base, app.config.sitemap_filename)}")
+    (Path(app.outdir) / "robots.txt").write_text("\n".join(lines) + "\n")
+
+
+def setup_site(app: Sphinx) -> None:
+    app.add_directive("profile-links", ProfileLinksDirective)
+    app.connect("config-inited", derive_urls, priority=800)
+    app.connect("html-page-context", head_tags)
+    app.connect("build-finished", write_robots)
