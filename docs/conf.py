@@ -75,8 +75,7 @@ html_show_sourcelink = False
 html_context = {"default_mode": "auto"}
 html_sidebars = {
     "**": [
-        "navbar-logo.html",
-        "icon-links.html",
+        "portfolio-site-title.html",
         "search-button-field.html",
         "portfolio-cv-link.html",
         "sbt-sidebar-nav.html",

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,3 +122,20 @@ def browser() -> Iterator[object]:
             _unavailable(f"Chromium did not start: {error}")
         yield browser
         browser.close()
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(
+        str(path.relative_to(site))
+        for path in site.rglob("*.html")
+        # _static/ holds the theme's Jinja macro files, not pages
+        if "_static" not in path.relative_to(site).parts
+    )
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -9,24 +9,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from .conftest import pages
+
 pytestmark = pytest.mark.browser
-
-
-def pages(site: Path) -> list[str]:
-    return sorted(
-        str(path.relative_to(site))
-        for path in site.rglob("*.html")
-        # _static/ holds the theme's Jinja macro files, not pages
-        if "_static" not in path.relative_to(site).parts
-    )
-
-
-@pytest.fixture
-def page(browser: Any) -> Any:
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_search_page_finds_publications_by_coauthor(page: Any, server: str) -> None:

@@ -470,3 +470,123 @@ def test_cv_pdf_linked_from_every_page(site: Path) -> None:
             href = str(link["href"])
             base = site if href.startswith("/") else page.parent  # 404.html: from "/"
             assert (base / href.lstrip("/")).resolve() == site / "cv.pdf"
+
+
+# -- search engines, social sites, feeds ---------------------------------------------
+
+BASE = "https://daizedong.github.io/"
+
+
+def site_pages(site: Path) -> list[Path]:
+    return [
+        p for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts
+    ]
+
+
+def test_every_page_has_canonical_open_graph_icons_and_feed(site: Path) -> None:
+    for path in site_pages(site):
+        page = soup(path)
+        rel = path.relative_to(site).as_posix()
+        head = page.head
+        assert head is not None
+        links = {str(link["rel"][0]): link for link in head.find_all("link", rel=True)}
+        assert links["icon"]["href"].endswith("favicon.svg"), rel
+        touch = links["apple-touch-icon"]["href"]
+        assert touch.endswith("_static/apple-touch-icon.png"), rel
+        feed = head.find("link", rel="alternate", type="application/atom+xml")
+        assert feed is not None, rel
+        if rel in {"404.html", "search.html", "genindex.html"}:
+            continue
+        assert links["canonical"]["href"] == BASE + rel
+        og = {m["property"]: m["content"] for m in head.find_all("meta", property=True)}
+        assert og["og:url"] == BASE + rel, rel
+        assert og["og:title"], rel
+        assert og["og:description"], rel
+        description = head.find("meta", attrs={"name": "description"})
+        assert description is not None and description["content"], rel
+        if not rel.startswith("publications/"):
+            image = og["og:image"]
+            assert image.startswith(BASE + "_images/social_previews/"), rel
+            assert (site / image.removeprefix(BASE)).is_file()
+
+
+def test_sitemap_and_robots(site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = {
+        loc.text
+        for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)
+    }
+    expected = {
+        BASE + p.relative_to(site).as_posix()
+        for p in site_pages(site)
+        if p.name not in {"search.html", "genindex.html", "404.html"}
+    }
+    assert locs == expected
+    assert len(locs) == 8 + 12
+    assert (site / "robots.txt").read_text() == (
+        f"User-agent: *\nAllow: /\nSitemap: {BASE}sitemap.xml\n"
+    )
+
+
+def test_person_json_ld_on_the_home_page(site: Path) -> None:
+    scripts = soup(site / "index.html").find_all("script", type="application/ld+json")
+    (person,) = [json.loads(s.string) for s in scripts]
+    assert person["@type"] == "Person"
+    assert person["name"] == OWNER
+    assert person["email"] == "dzdong2019@gmail.com"
+    assert person["affiliation"]["name"] == "Rutgers University, New Brunswick"
+    assert (
+        person["alumniOf"]["name"]
+        == "University of Electronic Science and Technology of China"
+    )
+    assert person["sameAs"] == [
+        "https://daizedong.github.io",
+        "https://scholar.google.com/citations?user=WESZ8YkAAAAJ",
+        "https://github.com/DaizeDong",
+        "https://huggingface.co/DaizeDong",
+    ]
+
+
+def test_404_page_works_at_any_depth(site: Path) -> None:
+    page = soup(site / "404.html")
+    refs = [
+        str(t.get("href") or t.get("src"))
+        for t in page.find_all(["a", "link", "script"])
+    ]
+    local = [
+        r
+        for r in refs
+        if r and r != "None" and not urlsplit(r).scheme and not r.startswith("#")
+    ]
+    assert local
+    assert all(r.startswith("/") for r in local), [
+        r for r in local if not r.startswith("/")
+    ]
+
+
+def test_atom_feed(site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "news.xml").getroot()
+    assert feed.tag == f"{atom}feed"
+    for tag in ("id", "title", "updated", "author"):
+        assert feed.find(f"{atom}{tag}") is not None, tag
+    assert feed.find(f"{atom}link[@rel='self']").get("href") == BASE + "news.xml"
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 1
+    (entry,) = entries
+    assert entry.find(f"{atom}updated").text == "2025-04-01T00:00:00Z"
+    assert entry.find(f"{atom}title").text.startswith("2025/04: Will join Rutgers")
+    for link in feed.iter(f"{atom}link"):
+        assert link.get("href").startswith("https://"), link.get("href")
+    content = entry.find(f"{atom}content")
+    assert content.get("type") == "html"
+    assert 'href="https://www.rutgers.edu/new-brunswick"' in content.text
+    news = article(site, "index").select_one("ul.news")
+    assert news is not None
+    assert text(news).startswith(
+        "2025/04 : Will join Rutgers University, New Brunswick"
+    )

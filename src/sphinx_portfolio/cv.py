@@ -62,7 +62,7 @@ def keep_cv_body(
         return
     context["portfolio_cv_pdf"] = app.config.portfolio_cv_pdf
     if pagename == app.config.portfolio_cv_doc and "body" in context:
-        _cache(app, "html").write_text(context["body"], encoding="utf-8")
+        _cache(app, "body").write_text(context["body"], encoding="utf-8")
 
 
 def _document(app: Sphinx, body: str) -> str:
@@ -92,7 +92,7 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
     config = app.config
     target = Path(app.outdir) / config.portfolio_cv_pdf
     location = (config.portfolio_cv_doc, 1)
-    body_file = _cache(app, "html")
+    body_file = _cache(app, "body")
     if not body_file.is_file():
         PortfolioWarning.CV_PDF.log(
             f"cannot write {config.portfolio_cv_pdf}: the document "
