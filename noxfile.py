@@ -7,6 +7,8 @@ Chromium: see README.md).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["docs", "tests", "lint"]
@@ -74,6 +76,39 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+
+
+LIGHTHOUSE = "lighthouse@13.5.0"
+
+
+@nox.session
+def audit(session: nox.Session) -> None:
+    """Lighthouse (npm) on every page, mobile and desktop, over a gzip server.
+
+    Needs Node.js with npm and Chromium (Debian's, or PORTFOLIO_CHROMIUM). The
+    report lands in benchmarks/results/lighthouse/.
+    """
+    install(session, "docs")
+    session.run("sphinx-build", "-nW", "--keep-going", "-b", "html", SOURCE, OUTPUT)
+    prefix = Path(session.virtualenv.location) / "npm"
+    session.run(
+        "npm",
+        "install",
+        "--silent",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        str(prefix),
+        LIGHTHOUSE,
+        external=True,
+    )
+    session.run(
+        "python",
+        "benchmarks/lighthouse.py",
+        "--lighthouse",
+        str(prefix / "node_modules" / ".bin" / "lighthouse"),
+        *session.posargs,
+    )
 
 
 @nox.session

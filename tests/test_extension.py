@@ -121,7 +121,7 @@ def test_grouped_by_year_newest_first_with_anchors(app: Any) -> None:
 def test_filter_form_choices(app: Any) -> None:
     form = build(app).select_one("form.publication-filter")
     assert form is not None
-    assert form.has_attr("hidden")  # shown by the script; without it, all works show
+    assert not form.has_attr("hidden")  # portfolio.css shows it only where scripts run
     choices = {
         select["name"]: [(o["value"], o.get_text()) for o in select.find_all("option")]
         for select in form.find_all("select")

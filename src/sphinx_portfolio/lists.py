@@ -126,10 +126,8 @@ def _option(self: HTML5Translator, value: str, label: str) -> str:
 
 def visit_publication_filter(self: HTML5Translator, node: publication_filter) -> None:
     add = self.body.append
-    attributes: dict[str, Any] = {
-        "aria-label": "Filter publications",
-        "hidden": "hidden",
-    }
+    # shown by portfolio.css only where scripts run: no layout shift, no dead form
+    attributes: dict[str, Any] = {"aria-label": "Filter publications"}
     add(
         self.starttag(
             node, "form", "", CLASS="publication-filter", role="search", **attributes

@@ -94,6 +94,11 @@ def head_tags(
         )
     if context.get("portfolio_paper") and app.config.html_baseurl:
         lines += paper_open_graph(app, pagename, context)
+    elif doctree is None and not context.get("portfolio_paper"):
+        # generated pages (search, index, 404) get the site's description
+        title = context.get("title") or templatename.removesuffix(".html")
+        text = f"{title}: {app.config.project}"
+        lines.append(f'<meta name="description" content="{html.escape(text)}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
 
 
@@ -118,6 +123,33 @@ def paper_open_graph(app: Sphinx, pagename: str, context: dict[str, Any]) -> lis
     return lines
 
 
+def defer_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``: Sphinx's and the theme's scripts load with ``defer``,
+    so they no longer block the first paint; deferred scripts still run in order,
+    before ``DOMContentLoaded``, which is all they wait for. Inline scripts cannot
+    wait, and they set ``DOCUMENTATION_OPTIONS``: its file stays as it is."""
+    if templatename == "search.html":
+        return  # its template loads searchtools.js in the body, which needs them now
+    scripts = []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", None)
+        if (
+            attributes is None
+            or {"async", "defer", "body", "type"} & attributes.keys()
+            or str(script.filename).endswith("documentation_options.js")
+        ):
+            scripts.append(script)
+            continue
+        scripts.append(
+            type(script)(
+                script.filename, priority=script.priority, **attributes, defer="defer"
+            )
+        )
+    context["script_files"] = scripts
+
+
 def write_robots(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: robots.txt allowing all, pointing at the sitemap."""
     if exception is not None or app.builder.name not in WEB_BUILDERS:
@@ -133,4 +165,5 @@ def setup_site(app: Sphinx) -> None:
     app.add_directive("profile-links", ProfileLinksDirective)
     app.connect("config-inited", derive_urls, priority=800)
     app.connect("html-page-context", head_tags)
+    app.connect("html-page-context", defer_scripts, priority=900)
     app.connect("build-finished", write_robots)

@@ -1,5 +1,5 @@
 // The publications filter: year, type, topic and words; its state lives in the URL.
-// Without JavaScript the form stays hidden and every work is listed.
+// Without JavaScript the form stays hidden (portfolio.css) and every work is listed.
 (() => {
   "use strict";
   const form = document.querySelector("form.publication-filter");
@@ -63,7 +63,7 @@
         : `Showing ${shown} of ${total} publications.`;
   }
 
-  form.hidden = false;
+  document.documentElement.dataset.portfolioJs = "";
   readUrl();
   apply();
   form.addEventListener("input", () => {
