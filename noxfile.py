@@ -78,6 +78,17 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Build speed at 10 to 5,000 synthetic works, beside the plain stack.
+
+    Takes several minutes; sizes as arguments, e.g. `nox -s bench -- --sizes 100`.
+    The table lands in benchmarks/results/build_speed.md.
+    """
+    install(session, "docs")
+    session.run("python", "benchmarks/build_speed.py", *session.posargs)
+
+
 LIGHTHOUSE = "lighthouse@13.5.0"
 
 

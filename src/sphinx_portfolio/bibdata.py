@@ -10,6 +10,7 @@ here are what every other module reads; the rules that judge them live in
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -23,6 +24,7 @@ import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
+from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 
@@ -194,9 +196,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+@functools.cache
+def _text_backend() -> Any:
+    # pybtex looks a backend up through importlib.metadata on every render_as():
+    # about 15 ms each, which made parsing 100 entries take 40 s.
+    return find_plugin("pybtex.backends", "text")()
+
+
+@functools.lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Decode LaTeX markup (``{\\"u}``, ``{GPT}``) into plain Unicode text."""
-    return str(Text.from_latex(value).render_as("text"))
+    return str(Text.from_latex(value).render(_text_backend()))
 
 
 # -- parsing with locations --------------------------------------------------------

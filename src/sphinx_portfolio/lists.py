@@ -10,6 +10,7 @@ year groups with their own anchors, and the legend for ``*``.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import groupby
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
     from sphinxcontrib.bibtex.domain import BibtexDomain, Citation
+
+
+@functools.cache
+def docutils_backend() -> Any:
+    """pybtex's docutils backend, looked up once (each lookup scans entry points)."""
+    return find_plugin("pybtex.backends", "docutils")()
 
 
 def get_bibdata(env: BuildEnvironment) -> BibData:
@@ -231,7 +238,7 @@ class PublicationListTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = cast("BibtexDomain", self.env.get_domain("cite"))
         bibdata = get_bibdata(self.env)
-        self.backend = find_plugin("pybtex.backends", "docutils")()
+        self.backend = docutils_backend()
         self.ids = set(self.document.ids)
         for bibnode in list(self.document.findall(bibliography)):
             key = BibliographyKey(docname=bibnode["docname"], id_=bibnode["ids"][0])

@@ -9,6 +9,7 @@ fields), ``publications.json`` (CSL-JSON) and one ``.bib`` per paper.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -18,13 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
-from pybtex.plugin import find_plugin
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 from . import metadata
 from .bibdata import Publication, newest_first
 from .lists import (
+    docutils_backend,
     generates_pages,
     get_bibdata,
     listing_docs,
@@ -33,6 +34,8 @@ from .lists import (
     skip,
 )
 from .style import format_authors, format_links, format_venue
+
+HERE = Path(__file__).parent
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -106,7 +109,7 @@ class PublicationDownloadsDirective(SphinxDirective):
 
 
 def _paragraph(text: Any, classes: list[str]) -> nodes.paragraph:
-    backend = find_plugin("pybtex.backends", "docutils")()
+    backend = docutils_backend()
     return nodes.paragraph("", "", *text.render(backend), classes=classes)
 
 
@@ -183,8 +186,25 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
     bibdata = get_bibdata(app.env)
+    frame = _frame_key(app)
+    back = listing_docs(app.env)
+    manifest_file = Path(app.doctreedir) / "portfolio-pages.json"
+    try:
+        previous = json.loads(manifest_file.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    manifest: dict[str, str] = {}
     for pub in newest_first(bibdata.publications.values()):
         pagename = paper_pagename(app.env, pub.key)
+        key = hashlib.sha256(
+            f"{frame}\n{pub!r}\n{back.get(pub.key)}".encode()
+        ).hexdigest()
+        manifest[pagename] = key
+        if (
+            previous.get(pagename) == key
+            and builder.get_output_path(pagename).is_file()
+        ):
+            continue  # unchanged page, unchanged site around it: keep the file
         # the per-document state that write_doc() sets before translating a doc
         builder.current_docname = pagename
         builder.fignumbers = {}
@@ -210,7 +230,30 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             "portfolio_paper_description": metadata.cite_as(pub),
         }
         yield pagename, context, "page.html"
+    manifest_file.write_text(json.dumps(manifest, sort_keys=True))
     write_exports(app)
+
+
+def _frame_key(app: Sphinx) -> str:
+    """What every paper page shares with the rest of the site: a change to any of it
+    writes all paper pages again. The sidebar (every document's title and the
+    toctree), the HTML configuration and theme options, the extensions' versions,
+    and our own static files and templates."""
+    env = app.env
+    ours = sorted(
+        (str(path.relative_to(HERE)), path.read_bytes())
+        for folder in ("static", "templates")
+        for path in (HERE / folder).rglob("*")
+        if path.is_file()
+    )
+    parts = [
+        repr(sorted((doc, title.astext()) for doc, title in env.titles.items())),
+        repr(sorted((doc, sorted(i)) for doc, i in env.toctree_includes.items())),
+        repr(sorted((name, ext.version) for name, ext in app.extensions.items())),
+        repr(getattr(getattr(app.builder, "build_info", None), "config_hash", "")),
+        repr(ours),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def write_exports(app: Sphinx) -> None:
