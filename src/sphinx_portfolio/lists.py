@@ -353,34 +353,26 @@ def add_filter_script(
         app.add_js_file("portfolio-filter.js", loading_method="defer")
 
 
+#: What builders other than HTML do with our nodes.
+HTML_ONLY = (skip, None)
+TRANSPARENT = (pass_through, pass_through)
+AS_LIST_ITEM = (visit_as_list_item, depart_as_list_item)
+
+
+def add_node(app: Sphinx, node: type[nodes.Element], html: Any, others: Any) -> None:
+    """Register *node*: *html* visitors for HTML, *others* for every other builder."""
+    app.add_node(node, html=html, latex=others, text=others, man=others, texinfo=others)
+
+
 def setup_lists(app: Sphinx) -> None:
-    fallback = (visit_as_list_item, depart_as_list_item)
-    app.add_node(
+    add_node(
+        app,
         publication_item,
-        html=(visit_publication_item, depart_publication_item),
-        latex=fallback,
-        text=fallback,
-        man=fallback,
-        texinfo=fallback,
+        (visit_publication_item, depart_publication_item),
+        AS_LIST_ITEM,
     )
-    transparent = (pass_through, pass_through)
-    app.add_node(
-        paper_link,
-        html=(visit_paper_link, depart_paper_link),
-        latex=transparent,
-        text=transparent,
-        man=transparent,
-        texinfo=transparent,
-    )
-    html_only = (skip, None)
-    app.add_node(
-        publication_filter,
-        html=(visit_publication_filter, None),
-        latex=html_only,
-        text=html_only,
-        man=html_only,
-        texinfo=html_only,
-    )
+    add_node(app, paper_link, (visit_paper_link, depart_paper_link), TRANSPARENT)
+    add_node(app, publication_filter, (visit_publication_filter, None), HTML_ONLY)
     app.add_directive("publications", PublicationsDirective)
     app.add_directive("publication-filter", PublicationFilterDirective)
     app.add_post_transform(PublicationListTransform)

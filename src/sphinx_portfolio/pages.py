@@ -25,13 +25,14 @@ from sphinx.util.osutil import relative_uri
 from . import metadata
 from .bibdata import Publication, newest_first
 from .lists import (
+    HTML_ONLY,
+    TRANSPARENT,
+    add_node,
     docutils_backend,
     generates_pages,
     get_bibdata,
     listing_docs,
     paper_pagename,
-    pass_through,
-    skip,
 )
 from .style import format_authors, format_links, format_venue
 
@@ -285,24 +286,8 @@ def add_page_assets(
 
 
 def setup_pages(app: Sphinx) -> None:
-    html_only = (skip, None)
-    app.add_node(
-        copy_button,
-        html=(visit_copy_button, None),
-        latex=html_only,
-        text=html_only,
-        man=html_only,
-        texinfo=html_only,
-    )
-    transparent = (pass_through, pass_through)
-    app.add_node(
-        site_file,
-        html=(visit_site_file, depart_site_file),
-        latex=transparent,
-        text=transparent,
-        man=transparent,
-        texinfo=transparent,
-    )
+    add_node(app, copy_button, (visit_copy_button, None), HTML_ONLY)
+    add_node(app, site_file, (visit_site_file, depart_site_file), TRANSPARENT)
     app.add_directive("publication-downloads", PublicationDownloadsDirective)
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", add_page_assets)
