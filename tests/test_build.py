@@ -14,12 +14,26 @@ import pytest
 from .conftest import DOCS, REPO
 
 
-def build(out: Path, epoch: str) -> None:
+def build(out: Path, epoch: str, *options: str) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
     subprocess.run(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(DOCS), str(out / "html"),
-         "-d", str(out / "doctrees")],
-        cwd=REPO, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            *options,
+            "-b",
+            "html",
+            str(DOCS),
+            str(out / "html"),
+            "-d",
+            str(out / "doctrees"),
+        ],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -27,7 +41,10 @@ def differing(left: Path, right: Path) -> list[str]:
     found: list[str] = []
 
     def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(f"{prefix}{name}" for name in cmp.diff_files + cmp.left_only + cmp.right_only)
+        found.extend(
+            f"{prefix}{name}"
+            for name in cmp.diff_files + cmp.left_only + cmp.right_only
+        )
         for name, sub in cmp.subdirs.items():
             walk(sub, f"{prefix}{name}/")
 
@@ -42,6 +59,13 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
     build(tmp_path / "two", "1800000000")
     filecmp.clear_cache()
     assert differing(tmp_path / "one" / "html", tmp_path / "two" / "html") == []
+
+
+def test_parallel_build_writes_the_same_site(tmp_path: Path) -> None:
+    build(tmp_path / "serial", "1700000000")
+    build(tmp_path / "parallel", "1700000000", "-j", "2")
+    filecmp.clear_cache()
+    assert differing(tmp_path / "serial" / "html", tmp_path / "parallel" / "html") == []
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
