@@ -58,8 +58,12 @@ def read_bibfiles(app: Sphinx) -> None:
     """
     paths = bib_paths(app)
     owner = owner_names(app.config)
-    parsed = bibdata.parse(paths, owner)
-    for problem in validate.check(parsed, owner):
+    parsed = get_bibdata(app.env)
+    # the environment keeps the last parse: reuse it while the files are unchanged
+    if parsed.owner != owner or parsed.mtimes != {p: bibdata.mtime(p) for p in paths}:
+        parsed = bibdata.parse(paths, owner)
+        parsed.checked = validate.check(parsed, owner)
+    for problem in parsed.checked:
         problem.kind.log(problem.message, problem.location)
     app.env.portfolio_bibdata = parsed  # type: ignore[attr-defined]
     register_style(parsed.publications)
@@ -105,7 +109,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -169,6 +169,10 @@ class BibData:
     files: dict[Path, list[str]] = field(default_factory=dict)
     #: each file's modification time when it was read (-inf: missing)
     mtimes: dict[Path, float] = field(default_factory=dict)
+    #: the owner's names the authors were matched against
+    owner: tuple[str, ...] = ()
+    #: every problem, validation included (set by the build, reported on each build)
+    checked: list[Problem] = field(default_factory=list)
     data: BibliographyData = field(default_factory=BibliographyData)
     publications: dict[str, Publication] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -343,9 +347,9 @@ class _LocatingParser(Parser):  # type: ignore[misc]
 
 def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
     """Parse *paths* in order into one :class:`BibData`, never raising on content."""
-    bibdata = BibData()
+    bibdata = BibData(owner=tuple(owner))
     parser = _LocatingParser(bibdata)
-    owners = [name_key(Person(name)) for name in owner]
+    owners = [name_key(Person(name)) for name in bibdata.owner]
     for path in paths:
         bibdata.mtimes[path] = mtime(path)
         if not path.is_file():

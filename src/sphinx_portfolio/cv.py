@@ -11,6 +11,7 @@ WeasyPrint version): a content hash next to the environment decides.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import posixpath
 import time
 from pathlib import Path
@@ -101,6 +102,18 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
         )
         return
     try:
+        # the version, without the second it takes to import WeasyPrint
+        version = importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    document = _document(app, body_file.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(f"{version}\n{document}".encode()).hexdigest()
+    stamp = _cache(app, "sha256")
+    fresh = target.is_file() and stamp.is_file() and stamp.read_text() == digest
+    if version and fresh:
+        LOGGER.info(f"{config.portfolio_cv_pdf} is up to date")
+        return
+    try:
         import weasyprint
     except (ImportError, OSError) as error:  # OSError: Pango is missing
         PortfolioWarning.CV_PDF.log(
@@ -109,14 +122,6 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
             "library (Debian: libpango-1.0-0 libpangoft2-1.0-0)",
             location,
         )
-        return
-    document = _document(app, body_file.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(
-        f"{weasyprint.__version__}\n{document}".encode()
-    ).hexdigest()
-    stamp = _cache(app, "sha256")
-    if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
-        LOGGER.info(f"{config.portfolio_cv_pdf} is up to date")
         return
     # relative links resolve against the CV page's address on the site
     page = app.builder.get_target_uri(config.portfolio_cv_doc)
