@@ -37,11 +37,13 @@ from .style import register_style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
 __version__ = "0.3.0"
 
-STATIC = Path(__file__).parent / "static"
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
 
 
 def bib_paths(app: Sphinx) -> list[Path]:
@@ -90,6 +92,11 @@ def reread_changed_bibfiles(
     return []
 
 
+def add_templates(app: Sphinx, config: Config) -> None:
+    """``config-inited``, before the builder reads it: our templates are findable."""
+    config.templates_path.append(str(HERE / "templates"))
+
+
 def add_static_files(app: Sphinx) -> None:
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("portfolio.css")
@@ -106,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_news(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
     app.connect("env-get-outdated", reread_changed_bibfiles)
+    app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,

@@ -27,7 +27,6 @@ from .warnings_ import PortfolioWarning
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.config import Config
 
 LOGGER = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -48,11 +47,6 @@ def enabled(app: Sphinx) -> bool:
 
 def _cache(app: Sphinx, suffix: str) -> Path:
     return Path(app.doctreedir) / f"portfolio-cv.{suffix}"
-
-
-def add_templates(app: Sphinx, config: Config) -> None:
-    """``config-inited``: our templates (print page, sidebar link) are findable."""
-    config.templates_path.append(str(HERE / "templates"))
 
 
 def keep_cv_body(
@@ -147,6 +141,5 @@ class CVDownloadDirective(SphinxDirective):
 
 def setup_cv(app: Sphinx) -> None:
     app.add_directive("cv-download", CVDownloadDirective)
-    app.connect("config-inited", add_templates)
     app.connect("html-page-context", keep_cv_body)
     app.connect("build-finished", write_cv_pdf)
