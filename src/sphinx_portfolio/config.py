@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 
+#: The builders that write a website: pages, exports, the PDF and the feed are theirs.
+WEB_BUILDERS = frozenset({"html", "dirhtml"})
+
+
 @dataclass(frozen=True)
 class Option:
     name: str

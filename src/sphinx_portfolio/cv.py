@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .config import WEB_BUILDERS
 from .pages import site_file_link
 from .warnings_ import PortfolioWarning
 
@@ -32,14 +33,12 @@ LOGGER = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PRINT_CSS = HERE / "static" / "cv-print.css"
 TEMPLATE = "portfolio-cv-print.html"
-#: The builders whose output holds the CV page as HTML.
-HTML_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 def enabled(app: Sphinx) -> bool:
     config = app.config
     return (
-        app.builder.name in HTML_BUILDERS
+        app.builder.name in WEB_BUILDERS
         and bool(config.portfolio_cv_doc)
         and bool(config.portfolio_cv_pdf)
     )

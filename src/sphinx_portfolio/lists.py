@@ -25,6 +25,7 @@ from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyK
 from sphinxcontrib.bibtex.nodes import bibliography
 
 from .bibdata import NO_YEAR, BibData, Publication, display_path
+from .config import WEB_BUILDERS
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -46,13 +47,9 @@ def get_bibdata(env: BuildEnvironment) -> BibData:
     return cast(BibData, getattr(env, "portfolio_bibdata", BibData()))
 
 
-#: Builders whose pages we generate and link to.
-PAGE_BUILDERS = frozenset({"html", "dirhtml"})
-
-
 def generates_pages(builder: Builder) -> bool:
     """Whether this build has a page per paper (an HTML build, pages not disabled)."""
-    return builder.name in PAGE_BUILDERS and bool(builder.config.portfolio_paper_dir)
+    return builder.name in WEB_BUILDERS and bool(builder.config.portfolio_paper_dir)
 
 
 def paper_pagename(env: BuildEnvironment, key: str) -> str:

@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from sphinx.util.docutils import SphinxDirective
 
 from .bibdata import display_path
+from .config import WEB_BUILDERS
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def feed_link(
 
 def write_feed(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: news.xml, Atom 1.0, every link absolute."""
-    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
+    if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
     path = news_file(app.config, app.srcdir)
     if path is None:

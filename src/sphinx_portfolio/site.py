@@ -16,14 +16,12 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .bibdata import is_web_url
+from .config import WEB_BUILDERS
 from .metadata import script_json
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-#: builders that write a website
-WEB_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 def derive_urls(app: Sphinx, config: Config) -> None:
