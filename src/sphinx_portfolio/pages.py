@@ -121,7 +121,10 @@ def _section(title: str, ids: str, *children: nodes.Node) -> nodes.section:
     return section
 
 
-def paper_body(app: Sphinx, pub: Publication, pagename: str) -> nodes.section:
+def paper_body(
+    app: Sphinx, pub: Publication, pagename: str, lists: str | None
+) -> nodes.section:
+    """The page of *pub*; *lists* is the document it links back to, if any."""
     builder = app.builder
     body = nodes.section(ids=["paper"], classes=["publication-page"])
     body += nodes.title(text=pub.title)
@@ -154,7 +157,6 @@ def paper_body(app: Sphinx, pub: Publication, pagename: str) -> nodes.section:
     )
     download += copy_button(target="bibtex-source")
     body += _section("BibTeX", "bibtex", block, download)
-    lists = listing_docs(app.env).get(pub.key)
     if lists:
         back = nodes.paragraph(classes=["publication-back"])
         anchor = f"#pub-{get_bibdata(app.env).slugs[pub.key]}"
@@ -210,7 +212,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         builder.current_docname = pagename
         builder.fignumbers = {}
         builder.secnumbers = {}
-        body = builder.render_partial(paper_body(app, pub, pagename))["fragment"]
+        body = builder.render_partial(
+            paper_body(app, pub, pagename, back.get(pub.key))
+        )["fragment"]
         context: dict[str, Any] = {
             "title": html.escape(pub.title),
             # sphinx-book-theme prints this unescaped (its print-only heading)
@@ -280,7 +284,7 @@ def write_exports(app: Sphinx) -> None:
 def add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Per-page scripts: copying on paper pages, the filter where there is one."""
+    """``html-page-context``: the copy script, on paper pages only."""
     if context.get("portfolio_paper"):
         app.add_js_file("portfolio-copy.js", loading_method="defer")
 
