@@ -8,7 +8,6 @@ extensions = [
     "myst_parser",
     "sphinx_portfolio",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
     "notfound.extension",
 ]
 
@@ -71,6 +70,8 @@ html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_copy_source = False
 html_show_sourcelink = False
+# no index entries on this site: no genindex.html, written again on every build
+html_use_index = False
 # an explicit colour mode: without one the theme logs an error on a first visit
 html_context = {"default_mode": "auto"}
 html_sidebars = {
@@ -93,6 +94,3 @@ html_theme_options = {
 # -- metadata for search engines and social sites ----------------------------------
 # Open Graph tags and a social card per page; DejaVu Sans ships with matplotlib
 ogp_social_cards = {"font": "DejaVu Sans", "line_color": "#1f4e79"}
-# sitemap.xml: the pages, not the search and index pages
-sitemap_url_scheme = "{link}"
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]

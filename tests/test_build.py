@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,65 @@ def test_unchanged_paper_pages_are_not_written_again(app: Any) -> None:
     app.build()
     assert page.stat().st_mtime_ns != first
     assert "A TPU Paper" in page.read_text()
+
+
+def test_paper_pages_from_the_shell_are_the_themes_own(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # paper pages are the theme's page rendered once with placeholders, then
+    # filled in: byte for byte what the theme renders for each page, hostile
+    # titles included (the hostile root uses sphinx-book-theme)
+    from sphinx_portfolio import pages
+
+    def build(name: str) -> dict[str, str]:
+        found = {}
+        for root in ("test-hostile", "test-basic"):
+            src = tmp_path / name / root
+            shutil.copytree(rootdir / root, src)
+            app = make_app(
+                "html",
+                srcdir=src,
+                freshenv=True,
+                confoverrides={"html_baseurl": "https://example.org/"},
+            )
+            app.build()
+            for page in (app.outdir / "publications").glob("*.html"):
+                found[f"{root}/{page.name}"] = page.read_text()
+        return found
+
+    shells = []
+    render = pages.Shell.render.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[pages.Shell], app: Any, folder: str) -> pages.Shell | None:
+        shells.append(render(cls, app, folder))
+        return shells[-1]
+
+    monkeypatch.setattr(pages.Shell, "render", classmethod(spy))
+    filled = build("shell")
+    assert len(shells) == 2 and None not in shells  # the shell was used
+    monkeypatch.setattr(pages.Shell, "render", classmethod(lambda cls, app, f: None))
+    rendered = build("theme")
+    assert len(filled) > 3
+    assert filled == rendered
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="basic",
+    freshenv=True,
+    confoverrides={"html_baseurl": "https://example.org/"},
+)
+def test_sitemap_lists_every_page_after_a_partial_rebuild(app: Any) -> None:
+    # sphinx-sitemap lists only the pages written by the last build (its issue
+    # #13); ours is written from the environment, whole, every time
+    app.build()
+    sitemap = app.outdir / "sitemap.xml"
+    first = sitemap.read_text()
+    assert first.count("<loc>") == len(app.env.found_docs) + len(
+        list((app.outdir / "publications").glob("*.html"))
+    )
+    (app.srcdir / "index.rst").write_text(
+        (app.srcdir / "index.rst").read_text() + "\nEdited.\n"
+    )
+    app.build()
+    assert sitemap.read_text() == first

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -104,13 +103,21 @@ def test_bib_edit_reaches_the_next_pdf_and_only_then(
 
 @pytest.mark.sphinx("html", testroot="cv", freshenv=True)
 def test_missing_pdf_tool_is_a_clear_warning(
-    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # the printer process finds a WeasyPrint whose Pango is missing, as on a
+    # machine without the library
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "weasyprint.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(fake))
     (app.outdir / "cv.pdf").unlink(missing_ok=True)
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails
     app.build()
     message = warning.getvalue()
     assert "cv.rst:1: WARNING: cannot write cv.pdf: WeasyPrint is not usable" in message
+    assert "libpango-1.0-0" in message
     assert "pip install weasyprint" in message
     assert "[portfolio.cv-pdf]" in message
     assert "Traceback" not in message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pybtex.exceptions import PybtexError
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_portfolio.bibdata import latex_to_text
+from sphinx_portfolio.bibdata import decode_latex, latex_to_text
 
 CONF = """\
 extensions = ["sphinx_portfolio"]
@@ -173,3 +175,16 @@ def test_any_file_is_checked_without_an_exception(
     read = {pub.line for pub in parsed.publications.values()}
     for line in parsed.raw_starts[path]:
         assert line in read or line in reported
+
+
+@given(st.text(max_size=40))
+def test_plain_text_shortcut_decodes_as_pybtex_does(value: str) -> None:
+    # latex_to_text skips pybtex's LaTeX decoder for text without markup: the
+    # result (or the error, for broken markup) must be the decoder's own
+    def outcome(decode: Callable[[str], str]) -> object:
+        try:
+            return decode(value)
+        except PybtexError as error:
+            return type(error)
+
+    assert outcome(latex_to_text) == outcome(decode_latex)

@@ -521,7 +521,7 @@ def test_sitemap_and_robots(site: Path) -> None:
     expected = {
         BASE + p.relative_to(site).as_posix()
         for p in site_pages(site)
-        if p.name not in {"search.html", "genindex.html", "404.html"}
+        if p.name not in {"search.html", "404.html"}
     }
     assert locs == expected
     assert len(locs) == 8 + 12

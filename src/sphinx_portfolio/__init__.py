@@ -63,12 +63,19 @@ def read_bibfiles(app: Sphinx) -> None:
     parsed = get_bibdata(app.env)
     # the environment keeps the last parse: reuse it while the files are unchanged
     if parsed.owner != owner or parsed.mtimes != {p: bibdata.mtime(p) for p in paths}:
-        parsed = bibdata.parse(paths, owner)
+        previous, parsed = parsed, bibdata.parse(paths, owner)
         parsed.checked = validate.check(parsed, owner)
+        # entries that did not change keep their formatted text
+        parsed.formatted = {
+            key: text
+            for key, text in previous.formatted.items()
+            if previous.owner == owner
+            and parsed.publications.get(key) == previous.publications[key]
+        }
     for problem in parsed.checked:
         problem.kind.log(problem.message, problem.location)
     app.env.portfolio_bibdata = parsed  # type: ignore[attr-defined]
-    register_style(parsed.publications)
+    register_style(parsed.publications, parsed.formatted)
     domain = cast("BibtexDomain", app.env.get_domain("cite"))
     domain.data["bibdata"] = CiteBibData(
         encoding=app.config.bibtex_encoding,
@@ -117,7 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -182,6 +182,9 @@ class BibData:
     parsed_starts: dict[Path, set[int]] = field(default_factory=dict)
     #: a file-name-safe, unique slug per key: paper pages and anchors use it
     slugs: dict[str, str] = field(default_factory=dict)
+    #: each publication's list entry as pybtex rich text, formatted once and kept
+    #: in the environment (sphinxcontrib-bibtex formats every list on every build)
+    formatted: dict[str, Any] = field(default_factory=dict)
 
 
 def mtime(path: Path) -> float:
@@ -207,9 +210,23 @@ def _text_backend() -> Any:
     return find_plugin("pybtex.backends", "text")()
 
 
+#: what LaTeX decoding changes: commands, groups, math, ties, comments, the
+#: ligatures (-- `` '' ,, << >> !` ?`), and white space other than single spaces
+#: (pybtex's parser has already collapsed white space in field values)
+_LATEX_MARKUP = re.compile(r"[\\{}$~%`\t\n\r\f\v]|--|''|,,|<<|>>|!`|\?`|  ")
+
+
 @functools.lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Decode LaTeX markup (``{\\"u}``, ``{GPT}``) into plain Unicode text."""
+    if _LATEX_MARKUP.search(value) is None:
+        # plain text, the norm (UTF-8 in refs.bib): decoding would only drop
+        # leading spaces, at a hundred times the cost
+        return value.lstrip(" ")
+    return decode_latex(value)
+
+
+def decode_latex(value: str) -> str:
     return str(Text.from_latex(value).render(_text_backend()))
 
 

@@ -13,12 +13,14 @@ import hashlib
 import html
 import json
 import posixpath
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
+from markupsafe import escape
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
@@ -166,15 +168,29 @@ def paper_body(
     return body
 
 
-def metatags(pub: Publication, url: str) -> str:
-    """The Highwire ``<meta>`` tags and the JSON-LD, escaped for HTML."""
+def metatags(app: Sphinx, pub: Publication, pagename: str) -> str:
+    """The page's own ``<head>`` lines: Highwire tags, description, Open Graph
+    (sphinxext-opengraph only sees documents) and JSON-LD, escaped for HTML."""
+    url = page_url(app, pagename)
+    description = metadata.cite_as(pub)
     pairs = metadata.highwire(pub)
-    if pub.abstract:
-        pairs.append(("description", pub.abstract[:300]))
+    pairs.append(("description", pub.abstract[:300] if pub.abstract else description))
     tags = [
         f'<meta name="{html.escape(name)}" content="{html.escape(value)}" />'
         for name, value in pairs
     ]
+    if url:
+        graph = {
+            "og:title": pub.title,
+            "og:type": "article",
+            "og:url": url,
+            "og:site_name": app.config.project,
+            "og:description": description,
+        }
+        tags += [
+            f'<meta property="{name}" content="{html.escape(value)}" />'
+            for name, value in graph.items()
+        ]
     tags.append(
         '<script type="application/ld+json">'
         + metadata.script_json(metadata.json_ld(pub, url))
@@ -183,8 +199,85 @@ def metatags(pub: Publication, url: str) -> str:
     return "\n".join(tags) + "\n"
 
 
+class Shell:
+    """The HTML every paper page shares, rendered once a build.
+
+    Rendering a page through the theme costs about 10 ms (its sidebar and toctree
+    are rendered again for every page), the same for every paper page: they live
+    in one folder, outside the toctree. So the theme renders one page whose own
+    parts are placeholder words, and each paper page is that text with its own
+    parts put in. When a theme or an extension transforms a placeholder (it
+    would no longer be found whole), ``render`` returns None and every page is
+    rendered by the theme instead.
+    """
+
+    TOKENS: ClassVar[dict[str, str]] = {
+        "title": "portfolioshelltitle",
+        "slug": "portfolioshellslug",
+        "head": "portfolioshellhead",
+        "body": "portfolioshellbody",
+    }
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts  # literal text at even indices, token names at odd
+
+    @classmethod
+    def render(cls, app: Sphinx, folder: str) -> Shell | None:
+        builder = cast("StandaloneHTMLBuilder", app.builder)
+        token = cls.TOKENS
+        path = Path(app.doctreedir) / "portfolio-shell.html"
+        builder.handle_page(
+            f"{folder}/{token['slug']}",
+            page_context(token["title"], token["body"], token["head"]),
+            "page.html",
+            outfilename=path,
+        )
+        text = path.read_text(encoding=app.config.html_output_encoding)
+        path.unlink()
+        names = {value: name for name, value in token.items()}
+        parts = re.split(f"({'|'.join(token.values())})", text)
+        found = [names[part] for part in parts[1::2]]
+        whole = {"head": 1, "body": 1}
+        if (
+            any(found.count(name) != n for name, n in whole.items())
+            or "title" not in found
+            or "portfolioshell" in "".join(parts[::2])
+        ):
+            return None
+        parts[1::2] = found
+        return cls(parts)
+
+    def page(self, values: dict[str, str]) -> str:
+        return "".join(
+            values[part] if n % 2 else part for n, part in enumerate(self.parts)
+        )
+
+
+def page_context(title: str, body: str, head: str) -> dict[str, Any]:
+    """The template context of a paper page; *title* is escaped HTML."""
+    return {
+        "title": title,
+        # sphinx-book-theme prints this unescaped (its print-only heading)
+        "pagetitle": title,
+        "body": body,
+        "metatags": head,
+        "parents": [],
+        "prev": None,
+        "next": None,
+        "rellinks": [],
+        "sourcename": "",
+        "toc": "",
+        "display_toc": False,
+        "meta": {},
+        "page_source_suffix": "",
+        "portfolio_paper": True,
+    }
+
+
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: one page per publication, then the exports."""
+    """``html-collect-pages``: one page per publication, then the exports.
+
+    Pages whose content hash matches the last build's are not written again."""
     if not generates_pages(app.builder):
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
@@ -197,6 +290,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     except (OSError, ValueError):
         previous = {}
     manifest: dict[str, str] = {}
+    todo = []
     for pub in newest_first(bibdata.publications.values()):
         pagename = paper_pagename(app.env, pub.key)
         key = hashlib.sha256(
@@ -204,10 +298,12 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         ).hexdigest()
         manifest[pagename] = key
         if (
-            previous.get(pagename) == key
-            and builder.get_output_path(pagename).is_file()
+            previous.get(pagename) != key
+            or not builder.get_output_path(pagename).is_file()
         ):
-            continue  # unchanged page, unchanged site around it: keep the file
+            todo.append((pagename, pub))
+    shell = Shell.render(app, app.config.portfolio_paper_dir) if todo else None
+    for pagename, pub in todo:
         # the per-document state that write_doc() sets before translating a doc
         builder.current_docname = pagename
         builder.fignumbers = {}
@@ -215,28 +311,31 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         body = builder.render_partial(
             paper_body(app, pub, pagename, back.get(pub.key))
         )["fragment"]
-        context: dict[str, Any] = {
-            "title": html.escape(pub.title),
-            # sphinx-book-theme prints this unescaped (its print-only heading)
-            "pagetitle": html.escape(pub.title),
+        title = str(escape(pub.title))
+        head = metatags(app, pub, pagename)
+        if shell is None:
+            yield pagename, page_context(title, body, head), "page.html"
+            continue
+        values = {
+            "title": title,
+            "slug": posixpath.basename(pagename),
+            "head": head,
             "body": body,
-            "metatags": metatags(pub, page_url(app, pagename)),
-            "parents": [],
-            "prev": None,
-            "next": None,
-            "rellinks": [],
-            "sourcename": "",
-            "toc": "",
-            "display_toc": False,
-            "meta": {},
-            "page_source_suffix": "",
-            "portfolio_paper": True,
-            "portfolio_paper_title": pub.title,
-            "portfolio_paper_description": metadata.cite_as(pub),
         }
-        yield pagename, context, "page.html"
+        path = builder.get_output_path(pagename)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            shell.page(values),
+            encoding=app.config.html_output_encoding,
+            errors="xmlcharrefreplace",
+        )
+    exports = _exports_key(app)
+    if previous.get(EXPORTS_KEY) != exports or not all(
+        path.is_file() for path in export_paths(app)
+    ):
+        write_exports(app)
+    manifest[EXPORTS_KEY] = exports
     manifest_file.write_text(json.dumps(manifest, sort_keys=True))
-    write_exports(app)
 
 
 def _frame_key(app: Sphinx) -> str:
@@ -259,6 +358,33 @@ def _frame_key(app: Sphinx) -> str:
         repr(ours),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+#: the manifest's entry for the exports (not a page name: it has no slash)
+EXPORTS_KEY = "(exports)"
+
+
+def _exports_key(app: Sphinx) -> str:
+    """What the exports are written from: the bib files, the owner, our version."""
+    bibdata = get_bibdata(app.env)
+    version = app.extensions["sphinx_portfolio"].version
+    digest = hashlib.sha256(repr((bibdata.owner, version)).encode())
+    for path in bibdata.files:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def export_paths(app: Sphinx) -> list[Path]:
+    bibdata = get_bibdata(app.env)
+    out = Path(app.builder.outdir)
+    paper_dir = out / app.config.portfolio_paper_dir
+    return [
+        out / "publications.bib",
+        out / "publications.json",
+        *(out / path.name for path in bibdata.files if path.is_file()),
+        *(paper_dir / f"{slug}.bib" for slug in bibdata.slugs.values()),
+    ]
 
 
 def write_exports(app: Sphinx) -> None:

@@ -1,13 +1,14 @@
 """What visitors and search engines get besides the pages: the person's profile
 links (one list, shown by ``profile-links`` and read into JSON-LD ``Person``), the
-URLs the other metadata extensions derive from ``html_baseurl``, ``robots.txt``,
-the per-paper Open Graph tags, and the print rules.
+URLs the other metadata extensions derive from ``html_baseurl``, the sitemap and
+``robots.txt``.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .bibdata import is_web_url
 from .config import WEB_BUILDERS
+from .lists import generates_pages, get_bibdata, paper_pagename
 from .metadata import script_json
 
 if TYPE_CHECKING:
@@ -90,35 +92,12 @@ def head_tags(
             + script_json(person_json_ld(app.config))
             + "</script>"
         )
-    if context.get("portfolio_paper") and app.config.html_baseurl:
-        lines += paper_open_graph(app, pagename, context)
-    elif doctree is None and not context.get("portfolio_paper"):
+    if doctree is None and not context.get("portfolio_paper"):
         # generated pages (search, index, 404) get the site's description
         title = context.get("title") or templatename.removesuffix(".html")
         text = f"{title}: {app.config.project}"
         lines.append(f'<meta name="description" content="{html.escape(text)}" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
-
-
-def paper_open_graph(app: Sphinx, pagename: str, context: dict[str, Any]) -> list[str]:
-    """Open Graph tags of a paper page (sphinxext-opengraph only sees documents)."""
-    url = posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(pagename))
-    tags = {
-        "og:title": context["portfolio_paper_title"],
-        "og:type": "article",
-        "og:url": url,
-        "og:site_name": app.config.project,
-        "og:description": context["portfolio_paper_description"],
-    }
-    lines = [
-        f'<meta property="{name}" content="{html.escape(value)}" />'
-        for name, value in tags.items()
-    ]
-    lines.append(
-        '<meta name="description" content="'
-        f'{html.escape(context["portfolio_paper_description"])}" />'
-    )
-    return lines
 
 
 def defer_scripts(
@@ -148,15 +127,37 @@ def defer_scripts(
     context["script_files"] = scripts
 
 
-def write_robots(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: robots.txt allowing all, pointing at the sitemap."""
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def write_sitemap_and_robots(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: ``sitemap.xml`` (every document and every paper page) and
+    ``robots.txt`` pointing at it. Both are written whole from the environment on
+    every build, so a rebuild that wrote one page still lists them all."""
+    base = app.config.html_baseurl
     if exception is not None or app.builder.name not in WEB_BUILDERS:
         return
+    out = Path(app.outdir)
     lines = ["User-agent: *", "Allow: /"]
-    base = app.config.html_baseurl
-    if base and "sitemap_filename" in app.config:
-        lines.append(f"Sitemap: {posixpath.join(base, app.config.sitemap_filename)}")
-    (Path(app.outdir) / "robots.txt").write_text("\n".join(lines) + "\n")
+    if base:
+        pages = sorted(app.env.found_docs)
+        if generates_pages(app.builder):
+            pages += [
+                paper_pagename(app.env, key)
+                for key in sorted(get_bibdata(app.env).publications)
+            ]
+        ET.register_namespace("", SITEMAP_NS)
+        urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+        for page in pages:
+            url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            loc = ET.SubElement(url, f"{{{SITEMAP_NS}}}loc")
+            loc.text = posixpath.join(base, app.builder.get_target_uri(page))
+        ET.indent(urlset)
+        ET.ElementTree(urlset).write(
+            out / "sitemap.xml", encoding="utf-8", xml_declaration=True
+        )
+        lines.append(f"Sitemap: {posixpath.join(base, 'sitemap.xml')}")
+    (out / "robots.txt").write_text("\n".join(lines) + "\n")
 
 
 def setup_site(app: Sphinx) -> None:
@@ -164,4 +165,4 @@ def setup_site(app: Sphinx) -> None:
     app.connect("config-inited", derive_urls, priority=800)
     app.connect("html-page-context", head_tags)
     app.connect("html-page-context", defer_scripts, priority=900)
-    app.connect("build-finished", write_robots)
+    app.connect("build-finished", write_sitemap_and_robots)

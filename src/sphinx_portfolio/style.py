@@ -1,8 +1,8 @@
 """The pybtex formatting style behind every publication list.
 
 sphinxcontrib-bibtex looks a style up by name and instantiates it without
-arguments, so the style reads the build's publication model from the class that
-:func:`register_style` creates for each build.  It formats that model; it does not
+arguments, so the style reads the build's publication model from class attributes
+that :func:`register_style` sets for each build.  It formats that model; it does not
 re-derive anything from the raw BibTeX fields.
 
 An entry reads::
@@ -21,6 +21,9 @@ from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+from pybtex.style.labels.number import LabelStyle
+from pybtex.style.names.plain import NameStyle
+from pybtex.style.sorting.none import SortingStyle
 
 from .bibdata import Author, Publication, newest_first
 
@@ -30,7 +33,15 @@ STYLE_NAME = "portfolio"
 class PublicationStyle(BaseStyle):  # type: ignore[misc]
     """Formats :class:`Publication` objects; sorted newest first."""
 
+    # classes, not names: pybtex would look names up among the installed entry
+    # points, 10 ms a lookup, three for each of the styles made on every build
+    default_name_style = NameStyle
+    default_label_style = LabelStyle
+    default_sorting_style = SortingStyle
+
     publications: ClassVar[Mapping[str, Publication]] = {}
+    #: key -> formatted entry, shared by every list and every build of one parse
+    formatted: ClassVar[dict[str, Text]] = {}
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -49,9 +60,11 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
     def format_entry(
         self, label: str, entry: Entry, bib_data: object = None
     ) -> FormattedEntry:
-        return FormattedEntry(
-            entry.key, format_publication(self.publications[entry.key]), label
-        )
+        text = self.formatted.get(entry.key)
+        if text is None:
+            text = format_publication(self.publications[entry.key])
+            self.formatted[entry.key] = text
+        return FormattedEntry(entry.key, text, label)
 
 
 def format_author(author: Author) -> Text:
@@ -99,13 +112,24 @@ def format_publication(pub: Publication) -> Text:
     return Text(*parts)
 
 
-def register_style(publications: Mapping[str, Publication]) -> None:
-    """Make ``bibtex_default_style = "portfolio"`` format *publications*.
+def register_style(
+    publications: Mapping[str, Publication], formatted: dict[str, Text]
+) -> None:
+    """Make ``bibtex_default_style = "portfolio"`` format *publications*, keeping
+    each formatted entry in *formatted*.
 
-    pybtex's plugin registry is global, so a process that builds several sites
-    in turn (the test suite) gets each build's own model at that build's start.
+    The class is registered once a process (pybtex scans the installed entry
+    points on each registration); each build sets its own model on it, so a
+    process that builds several sites in turn (the test suite) formats each
+    with its own.
     """
-    style = type(
-        "BoundPublicationStyle", (PublicationStyle,), {"publications": publications}
-    )
-    register_plugin("pybtex.style.formatting", STYLE_NAME, style, force=True)
+    PublicationStyle.publications = publications
+    PublicationStyle.formatted = formatted
+    if not _registered:
+        register_plugin(
+            "pybtex.style.formatting", STYLE_NAME, PublicationStyle, force=True
+        )
+        _registered.append(True)
+
+
+_registered: list[bool] = []
