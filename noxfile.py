@@ -89,6 +89,17 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/build_speed.py", *session.posargs)
 
 
+@nox.session(name="bench-search")
+def bench_search(session: nox.Session) -> None:
+    """Pagefind against Sphinx's own search, same queries, in headless Chromium.
+
+    Needs Chromium (Debian's, or PORTFOLIO_CHROMIUM). The table lands in
+    benchmarks/results/search.md.
+    """
+    install(session, "test")
+    session.run("python", "benchmarks/search.py", *session.posargs)
+
+
 LIGHTHOUSE = "lighthouse@13.5.0"
 
 

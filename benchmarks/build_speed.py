@@ -90,18 +90,20 @@ def bib(count: int) -> str:
     return "\n".join(entry(n, rng) for n in range(count))
 
 
-#: sphinx-build in a process that reports its own peak memory (KiB) last on stderr
+#: sphinx-build in a process that reports, last on stderr, its own peak memory and
+#: that of its largest child (the CV printer), in KiB
 BUILD = (
     "import resource, sys\n"
     "from sphinx.cmd.build import main\n"
     "code = main(sys.argv[1:])\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+    "      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 
 
-def build(src: Path, out: Path) -> tuple[float, int]:
-    """Seconds and peak resident memory (MiB) of one sphinx-build process."""
+def build(src: Path, out: Path, *options: str) -> tuple[float, int, int]:
+    """Seconds, and peak resident memory (MiB) of the build and of its printer."""
     start = time.perf_counter()
     result = subprocess.run(
         [
@@ -109,6 +111,7 @@ def build(src: Path, out: Path) -> tuple[float, int]:
             "-c",
             BUILD,
             "-q",
+            *options,
             "-b",
             "html",
             str(src),
@@ -123,7 +126,8 @@ def build(src: Path, out: Path) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if result.returncode:
         sys.exit(result.stderr)
-    return elapsed, int(result.stderr.split()[-1]) // 1024
+    own, child = result.stderr.split()[-2:]
+    return elapsed, int(own) // 1024, int(child) // 1024
 
 
 def output_facts(html: Path) -> dict[str, str]:
@@ -148,7 +152,10 @@ def measure_ours(count: int, work: Path) -> dict[str, str]:
     (src / "refs.bib").write_text(bib(count))
     docs, out = src / "docs", work / "ours"
     row: dict[str, str] = {}
-    clean, peak = build(docs, out)
+    # the same clean build without the CV PDF: the site's own share
+    without = build(docs, work / "no-pdf", "-D", "portfolio_cv_pdf=")[0]
+    row["clean s (no PDF)"] = f"{without:.1f}"
+    clean, peak, printer = build(docs, out)
     row["clean s"] = f"{clean:.1f}"
     row["no-op s"] = f"{build(docs, out)[0]:.1f}"
     page = docs / "awards.md"
@@ -160,6 +167,7 @@ def measure_ours(count: int, work: Path) -> dict[str, str]:
     refs.write_text(refs.read_text() + "\n" + entry(count, random.Random(0)))
     row["entry added s"] = f"{build(docs, out)[0]:.1f}"
     row["peak MB"] = str(peak)
+    row["PDF printer MB"] = str(printer)
     row.update(output_facts(out / "html"))
     return row
 
@@ -171,7 +179,7 @@ def measure_plain(count: int, work: Path) -> dict[str, str]:
     (src / "index.rst").write_text(PLAIN_INDEX)
     (src / "refs.bib").write_text(bib(count))
     out = work / "plain-out"
-    clean, peak = build(src, out)
+    clean, peak, _ = build(src, out)
     return {
         "clean s": f"{clean:.1f}",
         "no-op s": f"{build(src, out)[0]:.1f}",
@@ -188,11 +196,13 @@ def main() -> None:
         "entries",
         "stack",
         "clean s",
+        "clean s (no PDF)",
         "no-op s",
         "page edited s",
         "entry edited s",
         "entry added s",
         "peak MB",
+        "PDF printer MB",
         "output MB",
         "largest page",
         "search index MB",

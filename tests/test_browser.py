@@ -1,4 +1,5 @@
-"""The built site in headless Chromium: search, console, and network privacy."""
+"""The built site in headless Chromium: console, network privacy, the filter, page
+weight. Search has its own file, test_search.py."""
 
 from __future__ import annotations
 
@@ -12,38 +13,6 @@ import pytest
 from .conftest import pages
 
 pytestmark = pytest.mark.browser
-
-
-def test_search_page_finds_publications_by_coauthor(page: Any, server: str) -> None:
-    page.goto(f"{server}/search.html?q=Zhangyang")
-    results = page.locator("#search-results ul.search li a")
-    results.first.wait_for()
-    hrefs = [
-        urlsplit(href).path
-        for href in results.evaluate_all("as => as.map(a => a.href)")
-    ]
-    assert "/publications.html" in hrefs
-    summary = page.locator(
-        "#search-results li", has=page.locator('a[href*="publications"]')
-    )
-    assert "Zhangyang" in summary.first.inner_text()
-
-
-def test_ctrl_k_opens_search_and_enter_searches(page: Any, server: str) -> None:
-    page.goto(f"{server}/index.html")
-    page.wait_for_load_state("networkidle")
-    page.keyboard.press("Control+k")
-    field = page.locator("input[name=q]:visible")
-    field.wait_for()
-    field.fill("Westlake")
-    field.press("Enter")
-    page.wait_for_url("**/search.html?q=Westlake*")
-    results = page.locator("#search-results ul.search li a")
-    results.first.wait_for()
-    hrefs = {
-        urlsplit(h).path for h in results.evaluate_all("as => as.map(a => a.href)")
-    }
-    assert "/experience.html" in hrefs
 
 
 def test_no_console_error_and_no_request_leaves_localhost(

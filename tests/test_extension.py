@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -367,3 +368,28 @@ def test_hostile_fields_are_text_everywhere(app: Any, warning: StringIO) -> None
     csl = json.loads((app.outdir / "publications.json").read_text())
     assert csl[0]["title"] == HOSTILE_TITLE
     assert csl[0]["URL"] == 'https://example.org/paper?a=1&b="2"'
+
+
+@pytest.mark.sphinx("html", testroot="search", freshenv=True)
+def test_failing_search_indexer_is_a_clear_warning(
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # a Pagefind whose binary is missing for this platform, as pip may leave it
+    fake = tmp_path / "fake" / "pagefind"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text(
+        "import sys\nsys.exit('pagefind: no binary for this platform')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(fake.parent))
+    app.build()
+    message = warning.getvalue()
+    assert (
+        "WARNING: cannot build the search index: pagefind: no binary for this "
+        "platform; Pagefind comes with `pip install 'pagefind[extended]'` "
+        "[portfolio.search]"
+    ) in message
+    assert "Traceback" not in message
+    assert not (app.outdir / "_pagefind").exists()
+    # the site is still there, and says nothing wrong about itself
+    assert (app.outdir / "index.html").is_file()

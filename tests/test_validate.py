@@ -177,6 +177,7 @@ def test_cases_cover_every_bib_code() -> None:
         "unlisted",
         "directive",
         "cv-pdf",
+        "search",
         "news",
         "bib-missing",
         "bib-encoding",

@@ -13,8 +13,9 @@
 * :mod:`.pages`: a generated page per paper, and the exports;
 * :mod:`.cv`: the CV page printed to a PDF;
 * :mod:`.news`: dated news items, the latest on a page, an Atom feed;
-* :mod:`.site`: profile links, JSON-LD Person, robots.txt, URLs for the metadata
-  extensions;
+* :mod:`.search`: the Pagefind index behind the theme's search box;
+* :mod:`.site`: profile links, JSON-LD Person, the sitemap, robots.txt, URLs for
+  the metadata extensions;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
@@ -32,6 +33,7 @@ from .cv import setup_cv
 from .lists import get_bibdata, setup_lists
 from .news import setup_news
 from .pages import setup_pages
+from .search import setup_search
 from .site import setup_site
 from .style import register_style
 
@@ -118,6 +120,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_cv(app)
     setup_site(app)
     setup_news(app)
+    setup_search(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
     app.connect("env-get-outdated", reread_changed_bibfiles)
     app.connect("config-inited", add_templates)

@@ -103,6 +103,14 @@ OPTIONS = (
         "The PDF's file name, at the root of the built site.",
     ),
     Option(
+        "portfolio_search",
+        True,
+        "html",
+        (bool,),
+        "Full-text search with Pagefind (pip install 'pagefind[extended]'), behind "
+        "the theme's search box, Ctrl+K and search page.",
+    ),
+    Option(
         "portfolio_cv_paper",
         "A4",
         "html",

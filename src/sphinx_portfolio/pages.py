@@ -136,6 +136,10 @@ def paper_body(
         body += _paragraph(venue, ["publication-venue"])
     if pub.links:
         body += _paragraph(format_links(pub), ["publication-links"])
+    if pub.topics:
+        topics = nodes.paragraph("", "Topics: ", classes=["publication-topics"])
+        topics += nodes.Text(", ".join(pub.topics))
+        body += topics
     if pub.has_equal_contribution:
         legend = nodes.paragraph(classes=["publication-legend"])
         legend += nodes.superscript(text="*")

@@ -59,12 +59,14 @@ class PortfolioWarning(Enum):
     """An entry appears in no publication list of the site (build only)."""
     CV_PDF = "cv-pdf"
     """The CV PDF could not be written (no WeasyPrint, no CV document)."""
+    SEARCH = "search"
+    """The search index could not be built (Pagefind missing or failing)."""
     NEWS = "news"
     """The news file cannot be read, or an item has no valid date or no text."""
     DIRECTIVE = "directive"
     """A directive of ours was given an option value it does not know."""
 
-    def log(self, message: str, location: str | tuple[str, int]) -> None:
+    def log(self, message: str, location: str | tuple[str, int] | None) -> None:
         """Log *message* at *location* (``path:line`` or ``(docname, line)``)."""
         LOGGER.warning(
             message, type=WARNING_TYPE, subtype=self.value, location=location

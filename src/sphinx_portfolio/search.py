@@ -1,0 +1,134 @@
+"""Full-text search: a Pagefind index of the built pages, behind the theme's own
+search box, Ctrl+K dialog and search page.
+
+Pagefind (the ``pagefind[extended]`` wheel ships its binary) indexes the written
+HTML after the build: every document and every paper page, each from the
+``data-pagefind-body`` element our ``page.html`` puts around the page body, so
+menus and footers stay out. Where paper pages exist, the publication lists are
+left out too: a work's words then lead to its own page. Pagefind folds case and
+accents, stems English, matches the last word as a prefix, and returns excerpts
+with the matched words marked. ``portfolio-search.js`` loads it on the first
+search, from the site itself.
+
+The index is built again only when a page changed: a digest of the pages' names,
+sizes and modification times decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+from .config import WEB_BUILDERS
+from .lists import generates_pages
+from .warnings_ import PortfolioWarning
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+LOGGER = logging.getLogger(__name__)
+#: the bundle's folder in the built site
+BUNDLE = "_pagefind"
+#: parts of a page body that are not its text
+EXCLUDED = (".headerlink", ".publication-filter", ".copy-button")
+
+
+def enabled(app: Sphinx) -> bool:
+    return app.builder.name in WEB_BUILDERS and bool(app.config.portfolio_search)
+
+
+def mark_indexed(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> str | None:
+    """``html-page-context``: documents and paper pages are indexed (search, 404
+    and other generated pages are not); the search script goes on every page;
+    the search page is ours."""
+    if not enabled(app):
+        return None
+    context["portfolio_indexed"] = doctree is not None or bool(
+        context.get("portfolio_paper")
+    )
+    # where the search page sends a visitor without JavaScript
+    listing = app.config.portfolio_publications_page
+    found = app.env.found_docs
+    context["portfolio_search_fallback"] = (
+        listing if listing in found else app.config.root_doc
+    )
+    app.add_js_file("portfolio-search.js", loading_method="defer")
+    return "portfolio-search.html" if templatename == "search.html" else None
+
+
+def _pages_digest(out: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(out.rglob("*.html")):
+        if BUNDLE in path.parts:
+            continue
+        stat = path.stat()
+        digest.update(
+            f"{path.relative_to(out)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+        )
+    return digest.hexdigest()
+
+
+def build_index(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: index the written site with Pagefind."""
+    if exception is not None or not enabled(app):
+        return
+    out = Path(app.outdir)
+    excluded = list(EXCLUDED)
+    if generates_pages(app.builder):
+        excluded.append(".publication-list")
+    stamp = Path(app.doctreedir) / "portfolio-search.sha256"
+    digest = hashlib.sha256(
+        f"{_pages_digest(out)}\n{excluded}\n{app.config.language}".encode()
+    ).hexdigest()
+    if (
+        (out / BUNDLE / "pagefind.js").is_file()
+        and stamp.is_file()
+        and stamp.read_text() == digest
+    ):
+        LOGGER.info("search index is up to date")
+        return
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(out),
+        "--output-subdir",
+        BUNDLE,
+        "--keep-index-url",
+        "--silent",
+    ]
+    for selector in excluded:
+        command += ["--exclude-selectors", selector]
+    if app.config.language:
+        command += ["--force-language", app.config.language.split("_")[0]]
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        result = subprocess.CompletedProcess(command, 1, "", str(error))
+    if result.returncode or not (out / BUNDLE / "pagefind.js").is_file():
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        PortfolioWarning.SEARCH.log(
+            "cannot build the search index: "
+            + (lines[-1] if lines else f"exit status {result.returncode}")
+            + "; Pagefind comes with `pip install 'pagefind[extended]'`",
+            None,
+        )
+        return
+    stamp.write_text(digest)
+    LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
+
+
+def setup_search(app: Sphinx) -> None:
+    app.connect("html-page-context", mark_indexed)
+    # after every page is written (ours at the default 500, other extensions')
+    app.connect("build-finished", build_index, priority=900)
