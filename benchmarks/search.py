@@ -43,7 +43,7 @@ QUERIES = [
     ("instruction tuning", "/publications/zhu2025dynamic.html"),
     ("ACL 2023", "/publications/he2023padnet.html"),
     ("Cheng Tan", "/publications/gao2024graph.html"),
-    ("UESTC", "/education.html"),
+    ("electronic science technology", "/education.html"),
     ("Rutgers", "/education.html"),
     ("protein", "/experience.html"),
     ("adapters", "/publications/he2022sparseadapter.html"),
@@ -79,6 +79,17 @@ def shows_words(snippet: str, query: str) -> bool:
     return any(fold(word)[:4] in text for word in query.split())
 
 
+def listen(page: Any, sizes: list[int]) -> None:
+    """Add each response's gzip size to *sizes* (redirects have no body)."""
+
+    def record(response: Any) -> None:
+        if 300 <= response.status < 400:
+            return
+        sizes.append(len(gzip.compress(response.body())))
+
+    page.on("response", record)
+
+
 def pagefind_query(browser: Any, base: str, query: str) -> dict[str, Any]:
     context = browser.new_context()
     page = context.new_page()
@@ -86,7 +97,7 @@ def pagefind_query(browser: Any, base: str, query: str) -> dict[str, Any]:
     page.goto(f"{base}/index.html")
     page.wait_for_load_state("networkidle")
     sizes: list[int] = []
-    page.on("response", lambda r: sizes.append(len(gzip.compress(r.body()))))
+    listen(page, sizes)
     page.keyboard.press("Control+k")
     page.locator("#pst-search-dialog input").press_sequentially(query, delay=80)
     page.wait_for_function(
@@ -109,7 +120,7 @@ def sphinx_query(browser: Any, base: str, query: str) -> dict[str, Any]:
     page.goto(f"{base}/index.html")
     page.wait_for_load_state("networkidle")
     sizes: list[int] = []
-    page.on("response", lambda r: sizes.append(len(gzip.compress(r.body()))))
+    listen(page, sizes)
     start = time.perf_counter()
     page.goto(f"{base}/search.html?q={quote(query)}")
     page.locator("#search-results .search-summary").wait_for()

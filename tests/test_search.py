@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 #: what a visitor types, and the page expected among the first three results
 QUERIES = [
     ("mixture of experts continual", "/publications/zhu2024llamamoe.html"),
+    ("llama moe", "/publications/zhu2024llamamoe.html"),  # "LLaMA-MoE" typed apart
     ("Zhangyang", "/publications/gao2024graph.html"),  # a co-author
     ("ICML 2024", "/publications/gao2024graph.html"),  # a venue and a year
     ("dynamic networks", "/publications/he2023padnet.html"),  # a topic
@@ -132,3 +133,18 @@ def test_first_query_transfers_at_most_100_kib(page: Any, server: str) -> None:
         r.url.split("/_pagefind/")[1]: len(gzip.compress(r.body())) for r in loaded
     }
     assert sum(sizes.values()) <= 100 * 1024, sizes
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_results_pass_axe(browser: Any, server: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    search(page, server, "mixture of experts")  # the dialog, open with results
+    dialog = Axe().run(page).response["violations"]
+    page.goto(f"{server}/search.html?q=Rutgers")
+    page.locator(".portfolio-search-result").first.wait_for()
+    search_page = Axe().run(page).response["violations"]
+    context.close()
+    assert [v["id"] for v in dialog + search_page] == []

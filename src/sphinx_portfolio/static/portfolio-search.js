@@ -63,6 +63,20 @@
     return { url: data.url, title, text: data.excerpt };
   };
 
+  // Words typed apart may be one word on the page: "llama moe" is "LLaMA-MoE",
+  // which the index holds as "llamamoe". Both searches, best scores first.
+  const withJoined = async (pagefind, query, results) => {
+    const joined = query.split(/\s+/).join("");
+    if (joined === query) return results;
+    const more = (await pagefind.search(joined)).results;
+    const best = new Map();
+    for (const result of [...results, ...more]) {
+      const seen = best.get(result.id);
+      if (!seen || seen.score < result.score) best.set(result.id, result);
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score);
+  };
+
   const item = (data) => {
     const { url, title, text } = entry(data);
     const li = document.createElement("li");
@@ -118,14 +132,16 @@
         status.textContent = "Search is not available: this site has no search index.";
         return;
       }
-      const search = await pagefind.debouncedSearch(query, {}, PAUSE);
-      if (search === null || query !== current) return; // a newer query runs
+      const search = await pagefind.search(query);
+      if (query !== current) return; // a newer query runs
+      const results = await withJoined(pagefind, query, search.results);
+      if (query !== current) return;
       const found = await Promise.all(
-        search.results.slice(0, LIMIT).map((result) => result.data()),
+        results.slice(0, LIMIT).map((result) => result.data()),
       );
       if (query !== current) return;
       list.replaceChildren(...found.map(item));
-      const count = search.results.length;
+      const count = results.length;
       status.textContent =
         count === 0
           ? `No results for “${query}”.`
@@ -135,7 +151,12 @@
     };
 
     input.addEventListener("focus", () => load().catch(() => {}), { once: true });
-    input.addEventListener("input", run);
+    // search once typing pauses: a fast typist's every letter is not a search
+    let timer = 0;
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, PAUSE);
+    });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" && links().length) {
         event.preventDefault();
