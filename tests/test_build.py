@@ -143,3 +143,31 @@ def test_sitemap_lists_every_page_after_a_partial_rebuild(app: Any) -> None:
     )
     app.build()
     assert sitemap.read_text() == first
+
+
+def test_search_index_is_built_again_only_when_a_page_changed(
+    rootdir: Path, tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-search", src)
+    out = tmp_path / "out"
+
+    def build() -> None:  # a process per build, as a user runs them
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "sphinx", "-q", "-b", "html"),
+                *(str(src), str(out), "-d", str(tmp_path / "doctrees")),
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+    build()
+    entry = out / "_pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    build()  # the search and 404 pages are written again, with the same bytes
+    assert entry.stat().st_mtime_ns == first
+    page = src / "index.rst"
+    page.write_text(page.read_text() + "\nA new word: zeppelin.\n")
+    build()
+    assert entry.stat().st_mtime_ns != first

@@ -10,13 +10,14 @@ accents, stems English, matches the last word as a prefix, and returns excerpts
 with the matched words marked. ``portfolio-search.js`` loads it on the first
 search, from the site itself.
 
-The index is built again only when a page changed: a digest of the pages' names,
-sizes and modification times decides.
+The index is built again only when a page's content changed (Sphinx writes the
+search and 404 pages on every build, with the same bytes).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 import time
@@ -64,16 +65,30 @@ def mark_indexed(
     return "portfolio-search.html" if templatename == "search.html" else None
 
 
-def _pages_digest(out: Path) -> str:
-    digest = hashlib.sha256()
+def _pages_digest(out: Path, manifest: Path) -> str:
+    """A digest of every page's content. Sphinx writes some pages on every build
+    (the search and 404 pages) with the same bytes: a page whose size or time
+    changed is read again, the others keep the hash *manifest* recorded."""
+    try:
+        known = json.loads(manifest.read_text())
+    except (OSError, ValueError):
+        known = {}
+    current = {}
     for path in sorted(out.rglob("*.html")):
-        if BUNDLE in path.parts:
+        name = path.relative_to(out).as_posix()
+        if name.startswith(f"{BUNDLE}/"):
             continue
         stat = path.stat()
-        digest.update(
-            f"{path.relative_to(out)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-        )
-    return digest.hexdigest()
+        seen = known.get(name)
+        if seen and seen[:2] == [stat.st_size, stat.st_mtime_ns]:
+            current[name] = seen
+        else:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            current[name] = [stat.st_size, stat.st_mtime_ns, sha]
+    manifest.write_text(json.dumps(current))
+    return hashlib.sha256(
+        "\n".join(f"{name} {entry[2]}" for name, entry in current.items()).encode()
+    ).hexdigest()
 
 
 def build_index(app: Sphinx, exception: BaseException | None) -> None:
@@ -85,8 +100,9 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     if generates_pages(app.builder):
         excluded.append(".publication-list")
     stamp = Path(app.doctreedir) / "portfolio-search.sha256"
+    pages = _pages_digest(out, Path(app.doctreedir) / "portfolio-search-pages.json")
     digest = hashlib.sha256(
-        f"{_pages_digest(out)}\n{excluded}\n{app.config.language}".encode()
+        f"{pages}\n{excluded}\n{app.config.language}".encode()
     ).hexdigest()
     if (
         (out / BUNDLE / "pagefind.js").is_file()
