@@ -81,7 +81,7 @@ def keep_cv_body(
     if pagename == app.config.portfolio_cv_doc and "body" in context:
         _cache(app, "body").write_text(context["body"], encoding="utf-8")
         if os.getpid() == _state(app).get("pid"):  # not a parallel write worker
-            start_printing(app)
+            start_printing(app, context["body"])
 
 
 #: per application: the main process's id, and this build's printer
@@ -118,15 +118,12 @@ def _document(app: Sphinx, body: str) -> str:
     )
 
 
-def start_printing(app: Sphinx) -> None:
+def start_printing(app: Sphinx, body: str) -> None:
     """Start printing the PDF in a process of its own if its inputs changed since
     the last one; a second core lays it out while this one writes the site."""
     state = _state(app)
-    if "printer" in state:
-        return
     config = app.config
     target = Path(app.outdir) / config.portfolio_cv_pdf
-    body = _cache(app, "body").read_text(encoding="utf-8")
     try:
         # the version, without the second it takes to import WeasyPrint
         version = importlib.metadata.version("weasyprint")
@@ -161,15 +158,17 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
         return
     config = app.config
     location = (config.portfolio_cv_doc, 1)
-    if not _cache(app, "body").is_file():
+    body_file = _cache(app, "body")
+    if not body_file.is_file():
         PortfolioWarning.CV_PDF.log(
             f"cannot write {config.portfolio_cv_pdf}: the document "
             f'"{config.portfolio_cv_doc}" (portfolio_cv_doc) was not written',
             location,
         )
         return
-    start_printing(app)
     state = _state(app)
+    if "printer" not in state:  # the CV page was not written in this process
+        start_printing(app, body_file.read_text(encoding="utf-8"))
     printer = state.pop("printer")
     if printer is None:
         return
