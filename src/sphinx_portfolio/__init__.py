@@ -16,6 +16,7 @@
 * :mod:`.search`: the Pagefind index behind the theme's search box;
 * :mod:`.site`: profile links, JSON-LD Person, the sitemap, robots.txt, URLs for
   the metadata extensions;
+* :mod:`.collector`: the garbage collector kept off the environment's objects;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
@@ -28,9 +29,10 @@ from sphinxcontrib.bibtex.bibfile import BibData as CiteBibData
 from sphinxcontrib.bibtex.bibfile import BibFile
 
 from . import bibdata, validate
+from .collector import setup_collector
 from .config import owner_names, setup_config
 from .cv import setup_cv
-from .lists import get_bibdata, setup_lists
+from .lists import citations_stale, get_bibdata, setup_lists
 from .news import setup_news
 from .pages import setup_pages
 from .search import setup_search
@@ -66,6 +68,7 @@ def read_bibfiles(app: Sphinx) -> None:
     # the environment keeps the last parse: reuse it while the files are unchanged
     if parsed.owner != owner or parsed.mtimes != {p: bibdata.mtime(p) for p in paths}:
         previous, parsed = parsed, bibdata.parse(paths, owner)
+        citations_stale(app)
         parsed.checked = validate.check(parsed, owner)
         # entries that did not change keep their formatted text
         parsed.formatted = {
@@ -115,6 +118,7 @@ def add_static_files(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     setup_config(app)
+    setup_collector(app)
     setup_lists(app)
     setup_pages(app)
     setup_cv(app)
@@ -127,7 +131,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 6,
+        "env_version": 7,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
