@@ -91,7 +91,7 @@ def bib(count: int) -> str:
 
 
 #: sphinx-build in a process that reports, last on stderr, its own peak memory and
-#: that of its largest child (the CV printer), in KiB
+#: that of its largest child (the Pagefind indexer), in KiB
 BUILD = (
     "import resource, sys\n"
     "from sphinx.cmd.build import main\n"
@@ -103,7 +103,7 @@ BUILD = (
 
 
 def build(src: Path, out: Path, *options: str) -> tuple[float, int, int]:
-    """Seconds, and peak resident memory (MiB) of the build and of its printer."""
+    """Seconds, and peak resident memory (MiB) of the build and of its largest child."""
     start = time.perf_counter()
     result = subprocess.run(
         [
@@ -155,7 +155,7 @@ def measure_ours(count: int, work: Path) -> dict[str, str]:
     # the same clean build without the CV PDF: the site's own share
     without = build(docs, work / "no-pdf", "-D", "portfolio_cv_pdf=")[0]
     row["clean s (no PDF)"] = f"{without:.1f}"
-    clean, peak, printer = build(docs, out)
+    clean, peak, child = build(docs, out)
     row["clean s"] = f"{clean:.1f}"
     row["no-op s"] = f"{build(docs, out)[0]:.1f}"
     page = docs / "awards.md"
@@ -167,7 +167,7 @@ def measure_ours(count: int, work: Path) -> dict[str, str]:
     refs.write_text(refs.read_text() + "\n" + entry(count, random.Random(0)))
     row["entry added s"] = f"{build(docs, out)[0]:.1f}"
     row["peak MB"] = str(peak)
-    row["PDF printer MB"] = str(printer)
+    row["indexer MB"] = str(child)
     row.update(output_facts(out / "html"))
     return row
 
@@ -202,7 +202,7 @@ def main() -> None:
         "entry edited s",
         "entry added s",
         "peak MB",
-        "PDF printer MB",
+        "indexer MB",
         "output MB",
         "largest page",
         "search index MB",

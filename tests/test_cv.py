@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,11 @@ from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
+
+from sphinx_portfolio.cv import typst_string
 
 
 def pdf_text(path: Path) -> str:
@@ -103,22 +109,58 @@ def test_bib_edit_reaches_the_next_pdf_and_only_then(
 
 @pytest.mark.sphinx("html", testroot="cv", freshenv=True)
 def test_missing_pdf_tool_is_a_clear_warning(
-    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the printer process finds a WeasyPrint whose Pango is missing, as on a
-    # machine without the library
-    fake = tmp_path / "fake"
-    fake.mkdir()
-    (fake / "weasyprint.py").write_text(
-        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
-    )
-    monkeypatch.setenv("PYTHONPATH", str(fake))
+    # as on a machine without the typst package: its import fails
+    monkeypatch.setitem(sys.modules, "typst", None)
     (app.outdir / "cv.pdf").unlink(missing_ok=True)
     app.build()
     message = warning.getvalue()
-    assert "cv.rst:1: WARNING: cannot write cv.pdf: WeasyPrint is not usable" in message
-    assert "libpango-1.0-0" in message
-    assert "pip install weasyprint" in message
+    assert "cv.rst:1: WARNING: cannot write cv.pdf: Typst is not installed" in message
+    assert "pip install typst" in message
     assert "[portfolio.cv-pdf]" in message
     assert "Traceback" not in message
     assert not (app.outdir / "cv.pdf").exists()
+
+
+@pytest.mark.sphinx("html", testroot="cv", freshenv=True)
+def test_typst_error_is_a_clear_warning(
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typst
+
+    def failing(*args: Any, **kwargs: Any) -> bytes:
+        raise typst.TypstError("unclosed delimiter")
+
+    monkeypatch.setattr(typst, "compile", failing)
+    app.build()
+    message = warning.getvalue()
+    assert (
+        "cv.rst:1: WARNING: cannot write cv.pdf: Typst failed: unclosed delimiter"
+        in message
+    )
+    assert "Traceback" not in message
+    assert not (app.outdir / "cv.pdf").exists()
+
+
+@pytest.mark.sphinx("html", testroot="cv", freshenv=True)
+def test_hostile_text_is_text_in_the_pdf(app: Any) -> None:
+    bib = app.srcdir / "refs.bib"
+    hostile = '#panic("x") ] [ *bold* _it_ $x$ <lbl> @ref \\ // \\" = - +'
+    bib.write_text(bib.read_text().replace("The First Title", hostile))
+    app.build()
+    text = pdf_text(app.outdir / "cv.pdf")
+    assert '#panic("x") ] [ *bold* _it_ $x$ <lbl> @ref' in text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_typst_string_is_the_text(text: str) -> None:
+    """Typst itself reads the literal back: every character arrives as text."""
+    import typst
+
+    expected = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+    source = f"#assert.eq({typst_string(text)}, sys.inputs.expected)"
+    typst.compile(
+        source.encode(), ignore_system_fonts=True, sys_inputs={"expected": expected}
+    )
