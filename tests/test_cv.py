@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -107,12 +106,23 @@ def test_bib_edit_reaches_the_next_pdf_and_only_then(
     assert warning.getvalue() == ""
 
 
+def fake_typst(monkeypatch: pytest.MonkeyPatch, folder: Path, code: str) -> None:
+    """The setter process imports this ``typst`` module instead of the real one."""
+    folder.mkdir()
+    (folder / "typst.py").write_text(code)
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+
+
 @pytest.mark.sphinx("html", testroot="cv", freshenv=True)
 def test_missing_pdf_tool_is_a_clear_warning(
-    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # as on a machine without the typst package: its import fails
-    monkeypatch.setitem(sys.modules, "typst", None)
+    # as on a machine without the typst package
+    fake_typst(
+        monkeypatch,
+        tmp_path / "fake",
+        "raise ImportError(\"No module named 'typst'\")\n",
+    )
     (app.outdir / "cv.pdf").unlink(missing_ok=True)
     app.build()
     message = warning.getvalue()
@@ -125,14 +135,15 @@ def test_missing_pdf_tool_is_a_clear_warning(
 
 @pytest.mark.sphinx("html", testroot="cv", freshenv=True)
 def test_typst_error_is_a_clear_warning(
-    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch
+    app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import typst
-
-    def failing(*args: Any, **kwargs: Any) -> bytes:
-        raise typst.TypstError("unclosed delimiter")
-
-    monkeypatch.setattr(typst, "compile", failing)
+    fake_typst(
+        monkeypatch,
+        tmp_path / "fake",
+        "class TypstError(RuntimeError):\n    pass\n\n"
+        "def compile(*args, **kwargs):\n"
+        "    raise TypstError('unclosed delimiter\\nmore detail')\n",
+    )
     app.build()
     message = warning.getvalue()
     assert (

@@ -172,6 +172,21 @@ def test_each_problem_code(
     assert run_check(tmp_path, text, capsys) == (1, expected)
 
 
+def test_unreadable_latex_is_a_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pybtex's decoder raises on a lone backslash: a problem, not a traceback
+    monkeypatch.chdir(tmp_path)
+    assert run_check(tmp_path, entry(title="Trailing backslash \\"), capsys) == (
+        1,
+        [
+            "refs.bib:3: [latex-escape] bad: title has LaTeX markup that cannot be "
+            "read (a lone backslash?): write the text itself (UTF-8), and \\ only "
+            "before %, &, _, # or $"
+        ],
+    )
+
+
 def test_cases_cover_every_bib_code() -> None:
     build_only = {
         "unlisted",

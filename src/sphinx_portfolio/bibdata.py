@@ -223,7 +223,28 @@ def latex_to_text(value: str) -> str:
         # plain text, the norm (UTF-8 in refs.bib): decoding would only drop
         # leading spaces, at a hundred times the cost
         return value.lstrip(" ")
-    return decode_latex(value)
+    try:
+        return decode_latex(value)
+    except LATEX_ERRORS:
+        # markup the decoder cannot read (a lone backslash): shown as written, and
+        # reported by the validator (latex_markup)
+        return value
+
+
+#: what pybtex's LaTeX decoder raises on markup it cannot read
+LATEX_ERRORS = (PybtexError, UnicodeDecodeError)
+
+
+@functools.lru_cache(maxsize=65536)
+def readable_latex(value: str) -> bool:
+    """Whether pybtex's LaTeX decoder reads *value* (plain text it always does)."""
+    if _LATEX_MARKUP.search(value) is None:
+        return True
+    try:
+        decode_latex(value)
+    except LATEX_ERRORS:
+        return False
+    return True
 
 
 def decode_latex(value: str) -> str:

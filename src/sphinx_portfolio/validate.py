@@ -22,6 +22,7 @@ from .bibdata import (
     is_owner,
     is_web_url,
     name_key,
+    readable_latex,
 )
 from .warnings_ import PortfolioWarning as W
 
@@ -154,6 +155,15 @@ def latex_markup(
 ) -> Iterator[Problem]:
     for name, value in _text_values(entry):
         text = MATH.sub("", value)
+        if not readable_latex(value):
+            yield _problem(
+                pub,
+                name,
+                W.LATEX_ESCAPE,
+                f"{name} has LaTeX markup that cannot be read (a lone backslash?): "
+                "write the text itself (UTF-8), and \\ only before %, &, _, # or $",
+            )
+            continue
         escape = LATEX.search(text)
         if escape:
             yield _problem(
