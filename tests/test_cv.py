@@ -42,6 +42,11 @@ def test_cv_pdf_written_and_linked(app: Any, warning: StringIO) -> None:
     assert reader.metadata.title == "Daize Dong: Curriculum Vitae"
     assert reader.metadata.author == "Daize Dong"
     assert reader.metadata.subject == "Curriculum vitae of Daize Dong"
+    # tagged, with its language: readable by screen readers
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4, in points
     text = pdf_text(pdf)
