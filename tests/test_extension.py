@@ -370,6 +370,22 @@ def test_hostile_fields_are_text_everywhere(app: Any, warning: StringIO) -> None
     assert csl[0]["URL"] == 'https://example.org/paper?a=1&b="2"'
 
 
+@pytest.mark.sphinx(
+    "html",
+    testroot="search",
+    freshenv=True,
+    confoverrides={"portfolio_search": False},
+)
+def test_without_pagefind_sphinx_search_is_back(app: Any, warning: StringIO) -> None:
+    app.build()
+    assert not warning.getvalue()
+    assert (app.outdir / "searchindex.js").is_file()
+    assert not (app.outdir / "_pagefind").exists()
+    search = (app.outdir / "search.html").read_text(encoding="utf-8")
+    assert "searchtools.js" in search
+    assert "portfolio-search" not in search
+
+
 @pytest.mark.sphinx("html", testroot="search", freshenv=True)
 def test_failing_search_indexer_is_a_clear_warning(
     app: Any, warning: StringIO, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

@@ -20,17 +20,26 @@ So, around each build:
   the operating system takes the memory back with the process.
 
 A host that turned the collector off keeps it off.
+
+Before the build's child processes start at ``build-finished`` (Typst sets the CV,
+Pagefind indexes the site), the C heap's free pages go back to the system (glibc's
+``malloc_trim``): measured at 5,000 works, 30 MB of the build's 290 that would
+otherwise sit beside Typst's 370 MB, for 4 ms.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
+import ctypes.util
 import functools
 import gc
 import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -63,6 +72,23 @@ def release(app: Sphinx, exception: BaseException | None) -> None:
 
 
 @functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
+
+
+def trim(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``, before the handlers that start processes."""
+    malloc_trim = _malloc_trim()
+    if malloc_trim is not None:
+        malloc_trim(0)
+
+
+@functools.cache
 def freeze_at_exit() -> None:
     """Registered once per process."""
     atexit.register(gc.freeze)
@@ -71,5 +97,6 @@ def freeze_at_exit() -> None:
 def setup_collector(app: Sphinx) -> None:
     app.connect("config-inited", pause, priority=1000)
     app.connect("builder-inited", resume, priority=0)
+    app.connect("build-finished", trim, priority=100)
     app.connect("build-finished", release, priority=1000)
     freeze_at_exit()

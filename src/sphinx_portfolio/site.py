@@ -107,8 +107,10 @@ def defer_scripts(
     so they no longer block the first paint; deferred scripts still run in order,
     before ``DOMContentLoaded``, which is all they wait for. Inline scripts cannot
     wait, and they set ``DOCUMENTATION_OPTIONS``: its file stays as it is."""
-    if templatename == "search.html":
-        return  # its template loads searchtools.js in the body, which needs them now
+    if templatename == "search.html" and getattr(app.builder, "search", False):
+        # Sphinx's own search page (Pagefind is off): its template loads
+        # searchtools.js in the body, which needs them now
+        return
     scripts = []
     for script in context.get("script_files", []):
         attributes = getattr(script, "attributes", None)
