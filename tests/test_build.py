@@ -164,10 +164,18 @@ def test_search_index_is_built_again_only_when_a_page_changed(
 
     build()
     entry = out / "_pagefind" / "pagefind-entry.json"
-    first = entry.stat().st_mtime_ns
-    build()  # the search and 404 pages are written again, with the same bytes
+    search_page = out / "search.html"
+    first, page_first = entry.stat().st_mtime_ns, search_page.stat().st_mtime_ns
+    build()  # the 404 page is written again, with the same bytes
     assert entry.stat().st_mtime_ns == first
+    # the search page is not written again: nothing it shows changed
+    assert search_page.stat().st_mtime_ns == page_first
     page = src / "index.rst"
     page.write_text(page.read_text() + "\nA new word: zeppelin.\n")
     build()
     assert entry.stat().st_mtime_ns != first
+    assert search_page.stat().st_mtime_ns == page_first
+    # a new title is in every page's sidebar, the search page's too
+    page.write_text(page.read_text().replace("\n====", "X\n=====", 1))
+    build()
+    assert search_page.stat().st_mtime_ns != page_first

@@ -534,6 +534,9 @@ def test_person_json_ld_on_the_home_page(site: Path) -> None:
 
 def test_404_page_works_at_any_depth(site: Path) -> None:
     page = soup(site / "404.html")
+    # docs/404.md, marked nosearch: not in the search index
+    assert page.h1 is not None and page.h1.get_text(strip=True) == "Page not found"
+    assert page.find(attrs={"data-pagefind-body": True}) is None
     refs = [
         str(t.get("href") or t.get("src"))
         for t in page.find_all(["a", "link", "script"])

@@ -286,7 +286,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     builder = cast("StandaloneHTMLBuilder", app.builder)
     bibdata = get_bibdata(app.env)
-    frame = _frame_key(app)
+    frame = frame_key(app)
     back = listing_docs(app.env)
     manifest_file = Path(app.doctreedir) / "portfolio-pages.json"
     try:
@@ -342,7 +342,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     manifest_file.write_text(json.dumps(manifest, sort_keys=True))
 
 
-def _frame_key(app: Sphinx) -> str:
+def frame_key(app: Sphinx) -> str:
     """What every paper page shares with the rest of the site: a change to any of it
     writes all paper pages again. The sidebar (every document's title and the
     toctree), the HTML configuration and theme options, the extensions' versions,

@@ -10,8 +10,8 @@ accents, stems English, matches the last word as a prefix, and returns excerpts
 with the matched words marked. ``portfolio-search.js`` loads it on the first
 search, from the site itself.
 
-The index is built again only when a page's content changed (Sphinx writes the
-search and 404 pages on every build, with the same bytes).
+The index is built again only when a page's content changed (Sphinx's 404 page is
+written on every build, with the same bytes).
 
 Sphinx's own index (``searchindex.js``) is not built: no page loads it, and feeding
 it every written page was a tenth of a rebuild's time at 1,000 works.
@@ -31,6 +31,7 @@ from sphinx.util import logging
 
 from .config import WEB_BUILDERS
 from .lists import generates_pages
+from .pages import frame_key
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -60,22 +61,38 @@ def replace_sphinx_index(app: Sphinx) -> None:
 
 
 def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: the search page (`mark_indexed` makes it ours)."""
-    if enabled(app):
-        yield "search", {}, "search.html"
+    """``html-collect-pages``: the search page (`mark_indexed` makes it ours),
+    written again only when what it is made of changed: it has no content of its
+    own, only what every page shares (the paper pages' key)."""
+    if not enabled(app):
+        return
+    stamp = Path(app.doctreedir) / "portfolio-search-page.sha256"
+    key = frame_key(app)
+    written = app.builder.get_output_path("search")  # type: ignore[attr-defined]
+    if written.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return
+    yield "search", {}, "search.html"
+    # resumed once Sphinx has written the page
+    stamp.write_text(key)
+
+
+def is_unsearched(app: Sphinx, docname: str) -> bool:
+    """A document that asked to be left out of search (Sphinx's ``nosearch``
+    metadata; sphinx-notfound-page sets it on a ``404`` document)."""
+    return bool({"nosearch", "no-search"} & app.env.metadata.get(docname, {}).keys())
 
 
 def mark_indexed(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> str | None:
     """``html-page-context``: documents and paper pages are indexed (search, 404
-    and other generated pages are not); the search script goes on every page;
-    the search page is ours."""
+    and other generated pages are not, nor documents marked ``nosearch``); the
+    search script goes on every page; the search page is ours."""
     if not enabled(app):
         return None
-    context["portfolio_indexed"] = doctree is not None or bool(
-        context.get("portfolio_paper")
-    )
+    context["portfolio_indexed"] = (
+        doctree is not None and not is_unsearched(app, pagename)
+    ) or bool(context.get("portfolio_paper"))
     # where the search page sends a visitor without JavaScript
     listing = app.config.portfolio_publications_page
     found = app.env.found_docs

@@ -142,7 +142,10 @@ def write_sitemap_and_robots(app: Sphinx, exception: BaseException | None) -> No
     out = Path(app.outdir)
     lines = ["User-agent: *", "Allow: /"]
     if base:
-        pages = sorted(app.env.found_docs)
+        # not the page that says a page is missing (a 404 document, if one is
+        # written for sphinx-notfound-page)
+        missing = getattr(app.config, "notfound_pagename", None)
+        pages = sorted(app.env.found_docs - {missing})
         if generates_pages(app.builder):
             pages += [
                 paper_pagename(app.env, key)
