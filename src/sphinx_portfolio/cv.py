@@ -355,7 +355,7 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
         return
     stamp.unlink(missing_ok=True)
     start = time.perf_counter()
-    # a process of its own: Typst's memory (300 MB at 5,000 works) is not added to
+    # a process of its own: Typst's memory (321 MB at 5,000 works) is not added to
     # the build's, which still holds the environment
     result = subprocess.run(
         [sys.executable, "-c", SETTER, str(source), str(target)],
