@@ -82,8 +82,9 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Build speed at 10 to 5,000 synthetic works, beside the plain stack.
 
-    Takes several minutes; sizes as arguments, e.g. `nox -s bench -- --sizes 100`.
-    The table lands in benchmarks/results/build_speed.md.
+    Each figure is the median of three builds: about 25 minutes on 2 cores. Fewer
+    sizes or builds as arguments, e.g. `nox -s bench -- --sizes 1000 --repeat 1`.
+    The table and the targets met land in benchmarks/results/build_speed.md.
     """
     install(session, "docs")
     session.run("python", "benchmarks/build_speed.py", *session.posargs)
