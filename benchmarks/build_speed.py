@@ -190,13 +190,17 @@ class Stack:
         self.out = work / "out-0"
 
     def build(self, figure: str, *options: str, fresh: bool = False) -> None:
+        """Build into the kept output, or with *fresh* into a new folder (the previous
+        one of this figure removed), which without *options* becomes the kept one."""
         runs = self.runs.setdefault(figure, [])
+        out = self.out
         if fresh:
-            out = self.work / f"{figure}-{len(runs)}".replace(" ", "-")
-            shutil.rmtree(self.work / f"{figure}-{len(runs) - 1}", ignore_errors=True)
+            slug = figure.replace(" ", "-")
+            shutil.rmtree(self.work / f"{slug}-{len(runs) - 1}", ignore_errors=True)
+            out = self.work / f"{slug}-{len(runs)}"
             if not options:
                 self.out = out
-        runs.append(build(self.src, out if fresh else self.out, *options))
+        runs.append(build(self.src, out, *options))
 
     def row(self) -> dict[str, str]:
         row = {
