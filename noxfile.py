@@ -16,6 +16,8 @@ nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 SOURCE, OUTPUT = "docs", "docs/_build/html"
+#: the build state, kept out of the site
+DOCTREES = "docs/_build/doctrees"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -34,6 +36,8 @@ def docs(session: nox.Session) -> None:
         "--keep-going",
         "-b",
         "html",
+        "-d",
+        DOCTREES,
         SOURCE,
         OUTPUT,
         *session.posargs,
@@ -42,23 +46,14 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview on http://127.0.0.1:8000, rebuilt on every save."""
+    """Live preview on http://127.0.0.1:8000, rebuilt and reloaded on every save.
+
+    Follows every input however an editor saves it (sphinx_portfolio/preview.py);
+    options go to `python -m sphinx_portfolio serve`, e.g. `-- --port 8001`.
+    """
     install(session, "serve")
     session.run(
-        "sphinx-autobuild",
-        "-n",
-        "--keep-going",
-        SOURCE,
-        OUTPUT,
-        "--watch",
-        "refs.bib",
-        "--watch",
-        "src",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "8000",
-        *session.posargs,
+        "python", "-m", "sphinx_portfolio", "serve", SOURCE, OUTPUT, *session.posargs
     )
 
 
@@ -112,7 +107,9 @@ def audit(session: nox.Session) -> None:
     report lands in benchmarks/results/lighthouse/.
     """
     install(session, "docs")
-    session.run("sphinx-build", "-nW", "--keep-going", "-b", "html", SOURCE, OUTPUT)
+    session.run(
+        "sphinx-build", "-nW", "--keep-going", "-b", "html", "-d", DOCTREES, SOURCE, OUTPUT
+    )
     prefix = Path(session.virtualenv.location) / "npm"
     session.run(
         "npm",

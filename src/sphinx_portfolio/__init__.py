@@ -16,12 +16,15 @@
 * :mod:`.search`: the Pagefind index behind the theme's search box;
 * :mod:`.site`: profile links, JSON-LD Person, the sitemap, robots.txt, URLs for
   the metadata extensions;
+* :mod:`.outputs`: the output folder as a clean build writes it (stale files
+  removed, every page written again when what they share changed);
 * :mod:`.collector`: the garbage collector kept off the environment's objects;
 * :mod:`.warnings_`: the registry of warning subtypes.
 """
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,6 +37,7 @@ from .config import owner_names, setup_config
 from .cv import setup_cv
 from .lists import citations_stale, get_bibdata, setup_lists
 from .news import setup_news
+from .outputs import setup_outputs
 from .pages import setup_pages
 from .search import setup_search
 from .site import setup_site
@@ -69,6 +73,8 @@ def read_bibfiles(app: Sphinx) -> None:
     if parsed.owner != owner or parsed.mtimes != {p: bibdata.mtime(p) for p in paths}:
         previous, parsed = parsed, bibdata.parse(paths, owner)
         citations_stale(app)
+        if set(previous.files) != set(paths):
+            _BIBFILES_MOVED.add(app)
         parsed.checked = validate.check(parsed, owner)
         # entries that did not change keep their formatted text
         parsed.formatted = {
@@ -92,16 +98,29 @@ def read_bibfiles(app: Sphinx) -> None:
     )
 
 
+#: the applications whose ``bibtex_bibfiles`` changed since the last build
+_BIBFILES_MOVED: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+
+
 def reread_changed_bibfiles(
     app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """``env-get-outdated``: a later build of the same app (``builder-inited`` runs
     once per app) reads the bib files again if they changed; Sphinx then re-reads
-    the documents that depend on them."""
+    the documents that depend on them.
+
+    When ``bibtex_bibfiles`` names other files, the documents with a list are
+    read again too: sphinxcontrib-bibtex (2.7.0) notes the files a list read
+    as its dependencies, and those did not change, so its lists kept pointing at
+    a file no longer configured (a traceback)."""
     current = {path: bibdata.mtime(path) for path in bib_paths(app)}
     if get_bibdata(env).mtimes != current:
         read_bibfiles(app)
-    return []
+    if app not in _BIBFILES_MOVED:
+        return []
+    _BIBFILES_MOVED.discard(app)
+    domain = cast("BibtexDomain", env.get_domain("cite"))
+    return sorted({key.docname for key in domain.bibliographies} - removed)
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
@@ -125,6 +144,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_news(app)
     setup_search(app)
+    setup_outputs(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
     app.connect("env-get-outdated", reread_changed_bibfiles)
     app.connect("config-inited", add_templates)

@@ -1,4 +1,7 @@
-"""``python -m sphinx_portfolio check refs.bib``: the build's checks, standalone.
+"""The command line.
+
+``python -m sphinx_portfolio check refs.bib``: the build's checks, standalone.
+``python -m sphinx_portfolio serve``: the live preview (:mod:`.preview`).
 
 Prints every problem as ``refs.bib:LINE: [code] message`` and exits with 1 when
 there is any; the owner's name comes from ``--owner`` or from the Sphinx
@@ -27,8 +30,19 @@ def owner_from_conf(conf: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        from .preview import serve
+
+        return serve(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m sphinx_portfolio")
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve",
+        add_help=False,
+        help="live preview: serve the site, rebuild and reload it on every save "
+        "(serve --help for its options)",
+    )
     check = commands.add_parser("check", help="check bib files, report every problem")
     check.add_argument("bibfiles", nargs="+", type=Path)
     check.add_argument(

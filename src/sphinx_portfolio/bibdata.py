@@ -11,9 +11,11 @@ here are what every other module reads; the rules that judge them live in
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,12 +94,16 @@ class Publication:
     pages: str
     doi: str
     arxiv: str
-    path: Path
-    line: int
+    #: the month as a number (1 to 12), 0 when not given: orders works within a year
+    month: int
+    # Where the entry is written: for messages only.  Left out of equality and of
+    # repr(), which the caches key on: moving an entry in refs.bib changes nothing.
+    path: Path = field(compare=False, repr=False)
+    line: int = field(compare=False, repr=False)
     #: the line of each field, by lower-case field name
-    field_lines: dict[str, int]
+    field_lines: dict[str, int] = field(compare=False, repr=False)
     #: the entry as written in the file
-    source: str
+    source: str = field(compare=False, repr=False)
 
     @property
     def status_label(self) -> str:
@@ -414,19 +420,23 @@ def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
     return bibdata
 
 
+def _slug_base(key: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-") or "entry"
+
+
 def make_slugs(keys: Iterable[str]) -> dict[str, str]:
-    """A file-name-safe slug for each key, unique among *keys*."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in keys:
-        base = re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-") or "entry"
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        result[key] = slug
-    return result
+    """A file-name-safe slug for each key, unique among *keys*, and the same
+    whatever their order: a key that is its own slug keeps it; keys that would
+    share a slug otherwise get a digest of the key appended."""
+    keys = list(keys)
+    bases = {key: _slug_base(key) for key in keys}
+    shared = Counter(bases.values())
+    return {
+        key: base
+        if shared[base] == 1 or key == base
+        else f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        for key, base in bases.items()
+    }
 
 
 # -- the publication model ---------------------------------------------------------
@@ -551,6 +561,7 @@ def _publication(
         pages=text("pages"),
         doi=fields.get("doi", "").strip(),
         arxiv=eprint if is_arxiv else "",
+        month=month_number(fields.get("month", "")) or 0,
         path=path,
         line=line,
         field_lines=field_lines,
@@ -558,6 +569,43 @@ def _publication(
     )
 
 
+#: the month names BibTeX knows (its macros jan ... dec expand to them)
+MONTHS = (
+    "january february march april may june july august september october "
+    "november december"
+).split()
+
+
+def month_number(value: str) -> int | None:
+    """1 to 12 for "3", "Mar", "March" (pybtex expands ``mar`` to "March"); 0 for
+    no month; None for a value that is not a month."""
+    value = value.strip().rstrip(".").lower()
+    if not value:
+        return 0
+    if value.isdigit():
+        return int(value) if 1 <= int(value) <= 12 else None
+    for number, name in enumerate(MONTHS, start=1):
+        if len(value) >= 3 and name.startswith(value):
+            return number
+    return None
+
+
+def order_key(pub: Publication) -> tuple[Any, ...]:
+    """Newest first by content alone, never by position in the file: works in
+    progress (no year) first, then by year and month, newest first; within
+    those, by first author, title and key (each key is unique, so the order is
+    total and moving an entry in refs.bib changes nothing)."""
+    first = pub.authors[0] if pub.authors else None
+    return (
+        -int(pub.year) if pub.year.isdigit() else -10_000,
+        -pub.month,
+        _fold(first.family) if first else "",
+        _fold(first.given) if first else "",
+        pub.title.casefold(),
+        pub.key,
+    )
+
+
 def newest_first(pubs: Iterable[Publication]) -> Iterator[Publication]:
-    """Works in progress (no year) first, then by year, newest first; stable."""
-    return iter(sorted(pubs, key=lambda pub: pub.year or "9999", reverse=True))
+    """*pubs* in :func:`order_key`'s order."""
+    return iter(sorted(pubs, key=order_key))

@@ -343,15 +343,21 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 
 def frame_key(app: Sphinx) -> str:
-    """What every paper page shares with the rest of the site: a change to any of it
-    writes all paper pages again. The sidebar (every document's title and the
-    toctree), the HTML configuration and theme options, the extensions' versions,
-    and our own static files and templates."""
+    """What every page shares with the rest of the site: a change to any of it
+    writes all paper pages and documents again. The sidebar (every document's
+    title and the toctree), the HTML configuration and theme options, the
+    extensions' versions, and the static files and templates (ours and the
+    site's)."""
     env = app.env
+    confdir = Path(app.confdir)
+    folders = [HERE / "static", HERE / "templates"]
+    folders += [confdir / entry for entry in app.config.html_static_path]
+    folders += [confdir / entry for entry in app.config.templates_path]
+    # pages link static files with a checksum of their content: theirs counts
     ours = sorted(
-        (str(path.relative_to(HERE)), path.read_bytes())
-        for folder in ("static", "templates")
-        for path in (HERE / folder).rglob("*")
+        (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+        for folder in dict.fromkeys(folders)
+        for path in ([folder] if folder.is_file() else folder.rglob("*"))
         if path.is_file()
     )
     parts = [
@@ -397,12 +403,15 @@ def write_exports(app: Sphinx) -> None:
     paper_dir = out / app.config.portfolio_paper_dir
     paper_dir.mkdir(parents=True, exist_ok=True)
     cleaned = []
-    for key in bibdata.publications:
-        bibtex = metadata.clean_bibtex(key, bibdata.data.entries[key])
+    # in the lists' order, not the file's: moving an entry changes nothing
+    ordered = list(newest_first(bibdata.publications.values()))
+    for pub in ordered:
+        bibtex = metadata.clean_bibtex(pub.key, bibdata.data.entries[pub.key])
         cleaned.append(bibtex)
-        (paper_dir / f"{bibdata.slugs[key]}.bib").write_text(bibtex, encoding="utf-8")
+        path = paper_dir / f"{bibdata.slugs[pub.key]}.bib"
+        path.write_text(bibtex, encoding="utf-8")
     (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
-    items = [metadata.csl(pub) for pub in bibdata.publications.values()]
+    items = [metadata.csl(pub) for pub in ordered]
     (out / "publications.json").write_text(
         json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

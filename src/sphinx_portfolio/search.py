@@ -10,8 +10,9 @@ accents, stems English, matches the last word as a prefix, and returns excerpts
 with the matched words marked. ``portfolio-search.js`` loads it on the first
 search, from the site itself.
 
-The index is built again only when a page's content changed (Sphinx's 404 page is
-written on every build, with the same bytes).
+The index is built again only when a page's content changed, into a folder of its
+own that then replaces the bundle whole: Pagefind adds to an existing bundle, which
+kept the fragments of removed pages.
 
 Sphinx's own index (``searchindex.js``) is not built: no page loads it, and feeding
 it every written page was a tenth of a rebuild's time at 1,000 works.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -149,14 +151,18 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
     ):
         LOGGER.info("search index is up to date")
         return
+    # written beside the build state, then put in place whole: Pagefind adds to
+    # a bundle folder, so fragments of pages no longer there would stay in it
+    fresh = Path(app.doctreedir) / "portfolio-pagefind"
+    shutil.rmtree(fresh, ignore_errors=True)
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
         str(out),
-        "--output-subdir",
-        BUNDLE,
+        "--output-path",
+        str(fresh),
         "--keep-index-url",
         "--silent",
     ]
@@ -169,7 +175,7 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as error:
         result = subprocess.CompletedProcess(command, 1, "", str(error))
-    if result.returncode or not (out / BUNDLE / "pagefind.js").is_file():
+    if result.returncode or not (fresh / "pagefind.js").is_file():
         lines = (result.stderr or result.stdout).strip().splitlines()
         PortfolioWarning.SEARCH.log(
             "cannot build the search index: "
@@ -178,6 +184,13 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
             None,
         )
         return
+    bundle = out / BUNDLE
+    old = Path(app.doctreedir) / "portfolio-pagefind-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if bundle.exists():
+        bundle.rename(old)
+    shutil.move(fresh, bundle)
+    shutil.rmtree(old, ignore_errors=True)
     stamp.write_text(digest)
     LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
 

@@ -21,6 +21,7 @@ from .bibdata import (
     equal_positions,
     is_owner,
     is_web_url,
+    month_number,
     name_key,
     readable_latex,
 )
@@ -115,6 +116,14 @@ def field_formats(
     if "year" in fields and not YEAR.match(year):
         yield _problem(
             pub, "year", W.BAD_YEAR, f'year "{year}" is not a four-digit year'
+        )
+    month = fields.get("month", "")
+    if "month" in fields and month_number(month) is None:
+        yield _problem(
+            pub,
+            "month",
+            W.BAD_MONTH,
+            f'month "{month.strip()}" is not a month: write 1 to 12, jan, or January',
         )
     for name in URL_FIELDS:
         if name not in fields:

@@ -39,6 +39,8 @@ class PortfolioWarning(Enum):
     """A field the entry type requires is absent or empty."""
     BAD_YEAR = "bad-year"
     """``year`` is not a four-digit year."""
+    BAD_MONTH = "bad-month"
+    """``month`` is not a month (1 to 12, or its name)."""
     BAD_URL = "bad-url"
     """A link field is not an absolute http(s) URL."""
     BAD_ARXIV = "bad-arxiv"
