@@ -40,6 +40,39 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def copy_site(root: Path) -> Path:
+    """The real site's sources (docs/ without its build, refs.bib) copied into
+    *root*, laid out as in the repository; returns *root*."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DOCS, root / "docs", ignore=shutil.ignore_patterns("_build"))
+    shutil.copy(REFS, root / "refs.bib")
+    return root
+
+
+def build_command(root: Path, out: Path, *options: str) -> list[str]:
+    """``nox -s docs``'s sphinx-build for the site in *root*, into *out*/html, its
+    build state in *out*/doctrees."""
+    return [
+        *(sys.executable, "-m", "sphinx", *options, "-b", "html"),
+        *(str(root / "docs"), str(out / "html"), "-d", str(out / "doctrees")),
+    ]
+
+
+def differing(left: Path, right: Path) -> list[str]:
+    """The files that are in one tree only, or whose bytes differ."""
+
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+    ours, theirs = files(left), files(right)
+    changed = {
+        name
+        for name in ours & theirs
+        if (left / name).read_bytes() != (right / name).read_bytes()
+    }
+    return sorted((ours ^ theirs) | changed)
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).parent / "roots"

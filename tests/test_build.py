@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import DOCS, REPO
+from .conftest import DOCS, REPO, differing
 
 
 def build(out: Path, epoch: str, *options: str) -> str:
@@ -37,21 +37,6 @@ def build(out: Path, epoch: str, *options: str) -> str:
         capture_output=True,
         text=True,
     ).stderr
-
-
-def differing(left: Path, right: Path) -> list[str]:
-    """The files that are in one tree only, or whose bytes differ."""
-
-    def files(root: Path) -> set[str]:
-        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-
-    ours, theirs = files(left), files(right)
-    changed = {
-        name
-        for name in ours & theirs
-        if (left / name).read_bytes() != (right / name).read_bytes()
-    }
-    return sorted((ours ^ theirs) | changed)
 
 
 def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
