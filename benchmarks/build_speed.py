@@ -4,7 +4,9 @@
 
 For each size, a copy of docs/ gets a synthetic refs.bib of N entries (valid for the
 validator, the owner among the authors) and is built: clean, no-op, after editing a
-page, after editing an entry, after adding an entry. The plain stack is
+page, and after each edit of refs.bib a researcher makes: a work added at the top
+(newest first, the usual order) and at the end, one removed, a key renamed, a field
+edited, the whole file reordered. The plain stack is
 sphinx-book-theme + sphinxcontrib-bibtex (style ``plain``, every entry on one page)
 with the same entries. Each build is a fresh ``sphinx-build`` process, as a user runs
 it; peak memory is the highest of its builds. Prints a Markdown table and
@@ -12,7 +14,9 @@ writes it to benchmarks/results/build_speed.md.
 
 Targets (2 cores): no-op rebuild at 1,000 entries within 2 s, growing by at most
 0.5 ms an entry; one page edited at 1,000 entries within 3 s; a clean build at 1,000
-entries within 1.5 times the plain stack's; 5,000 entries cleanly within 90 s, 600 MB.
+entries within 1.5 times the plain stack's; 5,000 entries cleanly within 90 s, 600 MB;
+each edit of refs.bib at 1,000 entries within 3 s and 0.6 times the plain stack's own
+no-op rebuild, a work added at the top within 15 % of one added at the end.
 """
 
 from __future__ import annotations
@@ -87,9 +91,13 @@ def entry(n: int, rng: random.Random) -> str:
     )
 
 
-def bib(count: int) -> str:
+def entries(count: int) -> list[str]:
     rng = random.Random(count)
-    return "\n".join(entry(n, rng) for n in range(count))
+    return [entry(n, rng) for n in range(count)]
+
+
+def bib(count: int) -> str:
+    return "\n".join(entries(count))
 
 
 #: sphinx-build in a process that reports, last on stderr, its peak memory in KiB
@@ -237,20 +245,59 @@ def measure(count: int, work: Path, repeat: int, plain: bool) -> dict[str, Stack
     for _ in range(repeat):
         ours.build("no-op s")
     page = site / "docs" / "awards.md"
-    refs = site / "refs.bib"
     for n in range(repeat):
         page.write_text(page.read_text() + f"\nEdited {n}.\n")
         ours.build("page edited s")
-    for n in range(repeat):
-        refs.write_text(refs.read_text().replace("title = {", f"title = {{E{n} ", 1))
-        ours.build("entry edited s")
-    for n in range(repeat):
-        refs.write_text(refs.read_text() + "\n" + entry(count + n, random.Random(n)))
-        ours.build("entry added s")
+    works = entries(count)
+    rng = random.Random(0)
+    added = count
+    for figure, edit in BIB_EDITS.items():
+        for _ in range(repeat):
+            added += 1
+            edit(works, added, rng)
+            (site / "refs.bib").write_text("\n".join(works))
+            ours.build(figure)
     if plain:
         for _ in range(repeat):
             stacks["plain"].build("no-op s")
     return stacks
+
+
+def add_top(works: list[str], n: int, rng: random.Random) -> None:
+    works.insert(0, entry(n, rng))
+
+
+def add_end(works: list[str], n: int, rng: random.Random) -> None:
+    works.append(entry(n, rng))
+
+
+def remove(works: list[str], n: int, rng: random.Random) -> None:
+    del works[rng.randrange(len(works))]
+
+
+def rename_key(works: list[str], n: int, rng: random.Random) -> None:
+    i = rng.randrange(len(works))
+    works[i] = works[i].replace("{work", f"{{renamed{n}x", 1)
+
+
+def edit_field(works: list[str], n: int, rng: random.Random) -> None:
+    i = rng.randrange(len(works))
+    works[i] = works[i].replace("title = {", f"title = {{Edited {n} ", 1)
+
+
+def reorder(works: list[str], n: int, rng: random.Random) -> None:
+    rng.shuffle(works)
+
+
+#: the edits of refs.bib a researcher makes, each built after it is made
+BIB_EDITS = {
+    "added at top s": add_top,
+    "added at end s": add_end,
+    "removed s": remove,
+    "key renamed s": rename_key,
+    "field edited s": edit_field,
+    "reordered s": reorder,
+}
 
 
 #: the issue's targets on this machine, checked on the rows measured
@@ -290,6 +337,27 @@ def verdicts(rows: dict[int, dict[str, dict[str, str]]]) -> list[str]:
             1.5,
             f"{clean} s / {plain} s = {ratio:.2f} times",
         )
+    plain_noop = figure(1000, "plain", "no-op s")
+    for name in BIB_EDITS:
+        value = figure(1000, "ours", name)
+        check(f"{name.removesuffix(' s')} at 1,000 ≤ 3 s", value, 3, f"{value} s")
+        if value is not None and plain_noop:
+            ratio = value / plain_noop
+            check(
+                f"{name.removesuffix(' s')} at 1,000 ≤ 0.6 times plain's no-op",
+                ratio,
+                0.6,
+                f"{value} s / {plain_noop} s = {ratio:.2f} times",
+            )
+    top, end = figure(1000, "ours", "added at top s"), figure(1000, "ours", "added at end s")
+    if top and end:
+        apart = abs(top - end) / min(top, end)
+        check(
+            "added at top and at end at 1,000 within 15 %",
+            apart,
+            0.15,
+            f"{top} s and {end} s: {apart:.0%} apart",
+        )
     big = figure(5000, "ours", "clean s")
     check("5,000 entries clean ≤ 90 s", big, 90, f"{big} s")
     for name in ("peak MB", "with children MB"):
@@ -311,8 +379,7 @@ def main() -> None:
         "clean s (no PDF)",
         "no-op s",
         "page edited s",
-        "entry edited s",
-        "entry added s",
+        *BIB_EDITS,
         "peak MB",
         "with children MB",
         "output MB",

@@ -12,9 +12,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import pytest
+
+from .content import Content, edit_sources
 
 pytest_plugins = "sphinx.testing.fixtures"
 collect_ignore = ["roots"]
@@ -73,41 +76,78 @@ def differing(left: Path, right: Path) -> list[str]:
     return sorted((ours ^ theirs) | changed)
 
 
+@pytest.fixture
+def sphinx_test_tempdir(tmp_path: Path) -> Path:
+    """Each test gets its own copy of its test root, output included (Sphinx's
+    fixture shares one per root for the session, so a test saw what an earlier
+    one built or deleted)."""
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return Path(__file__).parent / "roots"
 
 
-@pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The real site, built as ``nox -s docs`` builds it; (output dir, stderr)."""
-    out = tmp_path_factory.mktemp("site") / "html"
+@dataclass(frozen=True)
+class Built:
+    """A site built as ``nox -s docs`` builds it, with the sources it came from."""
+
+    out: Path
+    stderr: str
+    content: Content
+
+
+def build_site(root: Path, out: Path) -> Built:
+    """The site in *root* built strictly into *out*/html."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-nW",
-            "--keep-going",
-            "-b",
-            "html",
-            str(DOCS),
-            str(out),
-            "-d",
-            str(out.parent / "doctrees"),
-        ],
+        build_command(root, out, "-nW", "--keep-going"),
         capture_output=True,
         text=True,
         check=False,
-        cwd=REPO,
+        cwd=root,
     )
     assert result.returncode == 0, result.stderr
-    return out, result.stderr
+    return Built(out / "html", result.stderr, Content(root))
 
 
 @pytest.fixture(scope="session")
-def site(site_build: tuple[Path, str]) -> Path:
-    return site_build[0]
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The real site, from the repository's own sources."""
+    return build_site(REPO, tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def edited_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """A copy of the real site after the edits of `content.edit_sources`: works
+    added, removed and reordered, news added."""
+    root = copy_site(tmp_path_factory.mktemp("edited") / "site")
+    edit_sources(root)
+    return build_site(root, root / "_build")
+
+
+@pytest.fixture(scope="session", params=["real", "edited"])
+def built(request: pytest.FixtureRequest) -> Built:
+    """The site checks run on the real site and on an edited copy of it: what
+    they expect comes from the sources, so adding a paper keeps them green."""
+    return cast(Built, request.getfixturevalue(f"{request.param}_build"))
+
+
+@pytest.fixture(scope="session")
+def site_build(real_build: Built) -> tuple[Path, str]:
+    """The real site; (output dir, stderr)."""
+    return real_build.out, real_build.stderr
+
+
+@pytest.fixture(scope="session")
+def site(real_build: Built) -> Path:
+    return real_build.out
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    """What the real site's sources hold."""
+    return Content(REPO)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
