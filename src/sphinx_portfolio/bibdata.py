@@ -10,6 +10,7 @@ here are what every other module reads; the rules that judge them live in
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import math
@@ -286,6 +287,8 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         self.bibdata = bibdata
         self.path = Path()
         self.text = ""
+        #: where each line ends in the text: lines are found by bisection
+        self.newlines: list[int] = []
         self.entry_line = 0
         self.where: dict[str, tuple[Path, int, dict[str, int], str]] = {}
 
@@ -293,7 +296,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         self.bibdata.problems.append(Problem(self.path, line, kind, message))
 
     def line_at(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset) + 1
+        return bisect.bisect_right(self.newlines, offset - 1) + 1
 
     def handle_error(self, error: PybtexError) -> None:
         if not isinstance(error, PybtexSyntaxError):  # a repeated field
@@ -322,6 +325,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
             )
             text = raw.decode("utf-8-sig", errors="replace")
         self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.bibdata.raw_starts[path] = [
             self.line_at(match.start(1))
             for match in _ENTRY_START.finditer(text)
@@ -333,7 +337,9 @@ class _LocatingParser(Parser):  # type: ignore[misc]
 
     def parse_string(self, text: str) -> BibliographyData:
         # pybtex's own loop (Parser.parse_string), plus the locations.
-        self.text = text
+        if text is not self.text:
+            self.text = text
+            self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.unnamed_entry_counter = 1
         commands = _FieldLocatingParser(
             text,

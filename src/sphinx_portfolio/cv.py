@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -354,22 +355,44 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
         LOGGER.info(f"{config.portfolio_cv_pdf} is up to date")
         return
     stamp.unlink(missing_ok=True)
-    start = time.perf_counter()
     # a process of its own: Typst's memory (321 MB at 5,000 works) is not added to
     # the build's, which still holds the environment
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-c", SETTER, str(source), str(target)],
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    if result.returncode:
-        lines = result.stderr.strip().splitlines() or [f"exit {result.returncode}"]
+    _SETTING[app] = (process, digest, time.perf_counter())
+    if source.stat().st_size > SIDE_BY_SIDE:
+        finish_cv_pdf(app, None)
+
+
+#: the size of Typst markup up to which Typst sets the PDF while Pagefind indexes
+#: the site (2 cores: a bib edit at 1,000 works 0.5 s sooner); above it (some 1,500
+#: works) they run one after the other, so that their memory is not added up
+SIDE_BY_SIDE = 600_000
+#: each build's Typst process, its source's digest, and when it started
+_SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], str, float]]
+_SETTING = weakref.WeakKeyDictionary()
+
+
+def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``, after the search index: Typst's outcome."""
+    running = _SETTING.pop(app, None)
+    if running is None:
+        return
+    process, digest, start = running
+    _, stderr = process.communicate()
+    config = app.config
+    if process.returncode:
+        lines = stderr.strip().splitlines() or [f"exit {process.returncode}"]
         PortfolioWarning.CV_PDF.log(
-            f"cannot write {config.portfolio_cv_pdf}: {lines[-1]}", location
+            f"cannot write {config.portfolio_cv_pdf}: {lines[-1]}",
+            (config.portfolio_cv_doc, 1),
         )
         return
-    stamp.write_text(digest)
+    _cache(app, "sha256").write_text(digest)
     LOGGER.info(
         f"wrote {config.portfolio_cv_pdf} in {time.perf_counter() - start:.2f} s"
     )
@@ -388,3 +411,5 @@ def setup_cv(app: Sphinx) -> None:
     app.add_directive("cv-download", CVDownloadDirective)
     app.connect("html-page-context", keep_cv_source)
     app.connect("build-finished", write_cv_pdf)
+    # after Pagefind (900), which runs meanwhile
+    app.connect("build-finished", finish_cv_pdf, priority=950)

@@ -23,6 +23,7 @@ clean one in two ways, both fixed here:
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -55,7 +56,8 @@ _REFERENCE = re.compile(r"""(?:src|href|content)=["']([^"']+)["']""")
 
 
 def _relative(out: Path, path: Path | str) -> str:
-    return Path(path).resolve().relative_to(out.resolve()).as_posix()
+    """*path*, below *out*, relative to it (``..`` resolved: no file system call)."""
+    return Path(os.path.normpath(path)).relative_to(os.path.normpath(out)).as_posix()
 
 
 def _pages(app: Sphinx, builder: StandaloneHTMLBuilder) -> Iterator[str]:
@@ -133,7 +135,7 @@ def _referenced(out: Path, pages: Iterable[str]) -> Iterator[str]:
             if parts.scheme or found.startswith("/"):
                 yield found[found.index(marker) :]
                 continue
-            target = (path.parent / found).resolve()
+            target = path.parent / found
             try:
                 yield _relative(out, target)
             except ValueError:

@@ -412,9 +412,10 @@ def write_exports(app: Sphinx) -> None:
         path.write_text(bibtex, encoding="utf-8")
     (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
     items = [metadata.csl(pub) for pub in ordered]
-    (out / "publications.json").write_text(
-        json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    # one work a line: json's C encoder (indent= falls back to the Python one,
+    # a third of the exports' time at 1,000 works)
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    (out / "publications.json").write_text(f"[\n{lines}\n]\n", encoding="utf-8")
     for path in bibdata.files:
         if path.is_file():
             shutil.copyfile(path, out / path.name)
