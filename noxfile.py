@@ -108,7 +108,15 @@ def audit(session: nox.Session) -> None:
     """
     install(session, "docs")
     session.run(
-        "sphinx-build", "-nW", "--keep-going", "-b", "html", "-d", DOCTREES, SOURCE, OUTPUT
+        "sphinx-build",
+        "-nW",
+        "--keep-going",
+        "-b",
+        "html",
+        "-d",
+        DOCTREES,
+        SOURCE,
+        OUTPUT,
     )
     prefix = Path(session.virtualenv.location) / "npm"
     session.run(

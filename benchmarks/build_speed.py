@@ -349,7 +349,10 @@ def verdicts(rows: dict[int, dict[str, dict[str, str]]]) -> list[str]:
                 0.6,
                 f"{value} s / {plain_noop} s = {ratio:.2f} times",
             )
-    top, end = figure(1000, "ours", "added at top s"), figure(1000, "ours", "added at end s")
+    top, end = (
+        figure(1000, "ours", "added at top s"),
+        figure(1000, "ours", "added at end s"),
+    )
     if top and end:
         apart = abs(top - end) / min(top, end)
         check(

@@ -104,7 +104,9 @@ class Content:
 
 def cited_in_pages(docs: Path) -> set[str]:
     """Keys that a page names (a list filtered to one work)."""
-    text = " ".join(p.read_text() for p in docs.rglob("*.md") if "_build" not in p.parts)
+    text = " ".join(
+        p.read_text() for p in docs.rglob("*.md") if "_build" not in p.parts
+    )
     return set(re.findall(r"""key\s*==\s*["']([^"']+)["']""", text))
 
 
@@ -136,7 +138,9 @@ def edit_sources(root: Path) -> None:
     ]
     named = cited_in_pages(root / "docs")
     removable = [
-        e for e in entries if re.match(r"@\w+\{([^,]+),", e).group(1) not in named  # type: ignore[union-attr]
+        e
+        for e in entries
+        if re.match(r"@\w+\{([^,]+),", e).group(1) not in named  # type: ignore[union-attr]
     ]
     entries.remove(removable[-1])
     entries.reverse()

@@ -31,8 +31,22 @@ from hypothesis.stateful import (
 from .conftest import build_command, copy_site, differing
 
 WORDS = st.sampled_from(
-    "sparse routing experts graph pruning adapters scaling mixture dynamic "
-    "efficient layers tokens compression attention".split()
+    [
+        "sparse",
+        "routing",
+        "experts",
+        "graph",
+        "pruning",
+        "adapters",
+        "scaling",
+        "mixture",
+        "dynamic",
+        "efficient",
+        "layers",
+        "tokens",
+        "compression",
+        "attention",
+    ]
 )
 TITLES = st.lists(WORDS, min_size=2, max_size=5).map(lambda w: " ".join(w).title())
 YEARS = st.integers(min_value=2019, max_value=2027).map(str)
@@ -210,7 +224,8 @@ class Edits(RuleBasedStateMachine):
         entries, tail = body.split("```", 1)
         lines = change(entries.split())  # type: ignore[operator]
         index.write_text(
-            f"{head}```{{toctree}}\n:hidden:\n\n" + "".join(f"{n}\n" for n in lines)
+            f"{head}```{{toctree}}\n:hidden:\n\n"
+            + "".join(f"{n}\n" for n in lines)
             + f"```{tail}"
         )
 

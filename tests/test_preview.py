@@ -61,7 +61,12 @@ def like_jetbrains(path: Path, text: str) -> None:
     old.unlink()
 
 
-SAVES: list[Callable[[Path, str], None]] = [in_place, by_rename, like_vim, like_jetbrains]
+SAVES: list[Callable[[Path, str], None]] = [
+    in_place,
+    by_rename,
+    like_vim,
+    like_jetbrains,
+]
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ from pybtex.database import parse_file
 from pybtex.richtext import Text
 
 from .conftest import REFS, Built
-from .content import Content, decoded
+from .content import decoded
 
 OWNER = "Daize Dong"
 SECTIONS = {
@@ -173,7 +173,9 @@ def test_newest_titles_venues_and_statuses(site: Path) -> None:
 
 def sections(site: Path, page: str) -> dict[str, Tag]:
     found = [
-        s for s in article(site, page).select("section") if s.find("h2", recursive=False)
+        s
+        for s in article(site, page).select("section")
+        if s.find("h2", recursive=False)
     ]
     return {heading(s.find("h2", recursive=False)): s for s in found}
 

@@ -576,10 +576,20 @@ def _publication(
 
 
 #: the month names BibTeX knows (its macros jan ... dec expand to them)
-MONTHS = (
-    "january february march april may june july august september october "
-    "november december"
-).split()
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 def month_number(value: str) -> int | None:

@@ -214,6 +214,9 @@ def remove_stale(app: Sphinx, exception: BaseException | None) -> None:
     # Sphinx's copy of the last build's .buildinfo when the configuration changed:
     # build state, which a clean build does not write
     previous.add(".buildinfo.bak")
+    # and the build state a build with Sphinx's default -d left in the site
+    if Path(app.doctreedir).resolve() != (out / ".doctrees").resolve():
+        previous.add(".doctrees" + FOLDER_MARK)
     removed = [name for name in sorted(previous - current) if _remove(out, name)]
     if removed:
         LOGGER.info(

@@ -18,7 +18,8 @@ so every later save went unseen.  This watcher watches folders only:
 and it reads conf.py again after each save of it, so a bib file renamed there is
 followed from then on.  Each set of watchers is started before the build that
 follows it (the first one included): no save falls between a build and the
-watching.  Saves made while a build runs start another build as soon as it ends.  Editors' temporary files (``*.swp``, ``*~``, ``4913``, JetBrains'
+watching.  Saves made while a build runs start another build as soon as it ends.
+Editors' temporary files (``*.swp``, ``*~``, ``4913``, JetBrains'
 ``___jb_tmp___``) and the build's own output are ignored.
 
 The touch points in sphinx-autobuild (read from 2025.8.25): ``Builder`` (runs one
@@ -83,7 +84,7 @@ def read_conf(confdir: Path) -> dict[str, Any] | None:
     conf = confdir / "conf.py"
     try:
         return eval_config_file(conf, Tags())
-    except BaseException:  # noqa: BLE001  the build itself reports it, located
+    except BaseException:
         return None
 
 
