@@ -46,7 +46,8 @@ def docutils_backend() -> Any:
 
 def get_bibdata(env: BuildEnvironment) -> BibData:
     """The build's :class:`BibData`, read by every consumer."""
-    return cast(BibData, getattr(env, "portfolio_bibdata", BibData()))
+    found = getattr(env, "portfolio_bibdata", None)
+    return BibData() if found is None else cast(BibData, found)
 
 
 def generates_pages(builder: Builder) -> bool:

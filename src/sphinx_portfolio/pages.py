@@ -403,13 +403,25 @@ def write_exports(app: Sphinx) -> None:
     paper_dir = out / app.config.portfolio_paper_dir
     paper_dir.mkdir(parents=True, exist_ok=True)
     cleaned = []
+    # a paper's .bib is written again only when its text changed: a bib edit at
+    # 1,000 works wrote 1,000 files (the digests of the last ones are kept)
+    digests_file = Path(app.doctreedir) / "portfolio-exports.json"
+    try:
+        previous = json.loads(digests_file.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    digests = {}
     # in the lists' order, not the file's: moving an entry changes nothing
     ordered = list(newest_first(bibdata.publications.values()))
     for pub in ordered:
         bibtex = metadata.clean_bibtex(pub.key, bibdata.data.entries[pub.key])
         cleaned.append(bibtex)
         path = paper_dir / f"{bibdata.slugs[pub.key]}.bib"
-        path.write_text(bibtex, encoding="utf-8")
+        data = bibtex.encode("utf-8")
+        digest = digests[path.name] = hashlib.sha256(data).hexdigest()
+        if previous.get(path.name) != digest or not path.is_file():
+            path.write_bytes(data)
+    digests_file.write_text(json.dumps(digests))
     (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
     items = [metadata.csl(pub) for pub in ordered]
     # one work a line: json's C encoder (indent= falls back to the Python one,
