@@ -164,3 +164,52 @@ def test_search_index_is_built_again_only_when_a_page_changed(
     page.write_text(page.read_text().replace("\n====", "X\n=====", 1))
     build()
     assert search_page.stat().st_mtime_ns != page_first
+
+
+TWO = """
+@article{two,
+  author = {Daize Dong},
+  title = {The Second Title},
+  journal = {Journal of Tests},
+  year = {2023},
+}
+"""
+
+
+def test_what_no_source_produces_any_more_is_removed(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    # a static file taken out of html_static_path, the CV PDF turned off, a work
+    # removed from refs.bib: none stays online (Sphinx itself never deletes)
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-cv", src)
+    (src / "_static").mkdir()
+    (src / "_static" / "old.css").write_text("p { color: red }\n")
+    bib = src / "refs.bib"
+    kept = bib.read_text()
+    bib.write_text(kept + TWO)
+
+    def build(**overrides: Any) -> Path:
+        app = make_app(
+            "html",
+            srcdir=src,
+            confoverrides={"html_static_path": ["_static"], **overrides},
+        )
+        app.build()
+        return Path(app.outdir)
+
+    out = build()
+    first = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {"_static/old.css", "cv.pdf", "publications/two.html"} <= first
+    (src / "_static" / "old.css").unlink()
+    bib.write_text(kept)
+    out = build(portfolio_cv_doc="")
+    assert not (out / "_static" / "old.css").exists()
+    assert not (out / "cv.pdf").exists()
+    assert not (out / "publications" / "two.html").exists()
+    assert not (out / "publications" / "two.bib").exists()
+    assert (out / "publications" / "one.html").is_file()
+    # what no producer here knows (another extension's file) is left alone
+    (out / "theirs.txt").write_text("kept")
+    build(portfolio_cv_doc="")
+    assert (out / "theirs.txt").read_text() == "kept"
