@@ -108,7 +108,9 @@ def plan(srcdir: Path, outdir: Path, doctreedir: Path, confdir: Path) -> Plan:
     files += [srcdir / name for name in names("portfolio_news")]
     for path in files:
         path = path.resolve()
-        if not _inside(path, result.trees):
+        # a folder that does not exist yet cannot be watched (the build says the
+        # file is missing); it is once conf.py is saved again
+        if not _inside(path, result.trees) and path.parent.is_dir():
             result.folders.setdefault(path.parent, set()).add(path.name)
     for key in ("html_static_path", "templates_path", "html_extra_path"):
         for name in names(key):
