@@ -35,6 +35,7 @@ from sphinx.util.matching import DOTFILES, Matcher
 
 from .config import WEB_BUILDERS
 from .lists import generates_pages, get_bibdata
+from .pages import frame_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -212,8 +213,11 @@ def remove_stale(app: Sphinx, exception: BaseException | None) -> None:
     out = Path(app.outdir)
     ledger = Path(app.doctreedir) / LEDGER
     try:
-        previous = set(json.loads(ledger.read_text()))
-    except (OSError, ValueError, TypeError):
+        last = json.loads(ledger.read_text())
+        # the list of another output folder (a doctree folder shared by two
+        # builders) says nothing of this one
+        previous = set(last["files"]) if last["out"] == str(out) else set()
+    except (OSError, ValueError, TypeError, KeyError):
         previous = set()
     current = produced(app)
     # Sphinx's copy of the last build's .buildinfo when the configuration changed:
@@ -229,14 +233,8 @@ def remove_stale(app: Sphinx, exception: BaseException | None) -> None:
             + ", ".join(removed[:5])
             + (", ..." if len(removed) > 5 else "")
         )
-    ledger.write_text(json.dumps(sorted(current), indent=0))
-    (Path(app.doctreedir) / FRAME).write_text(_frame(app))
-
-
-def _frame(app: Sphinx) -> str:
-    from .pages import frame_key
-
-    return frame_key(app)
+    ledger.write_text(json.dumps({"out": str(out), "files": sorted(current)}, indent=0))
+    (Path(app.doctreedir) / FRAME).write_text(frame_key(app))
 
 
 def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -250,7 +248,7 @@ def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
         previous = stamp.read_text()
     except OSError:
         previous = ""
-    if previous == _frame(app):
+    if previous == frame_key(app):
         return []
     return sorted(env.found_docs)
 
