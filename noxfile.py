@@ -18,6 +18,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 SOURCE, OUTPUT = "docs", "docs/_build/html"
 #: the build state, kept out of the site
 DOCTREES = "docs/_build/doctrees"
+#: the strict build of the site, as ReadTheDocs runs it
+BUILD = ("sphinx-build", "-nW", "--keep-going", "-b", "html", "-d", DOCTREES)
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -30,18 +32,7 @@ def install(session: nox.Session, *groups: str) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site strictly: any warning fails the build (nitpicky, -W)."""
     install(session, "docs")
-    session.run(
-        "sphinx-build",
-        "-nW",
-        "--keep-going",
-        "-b",
-        "html",
-        "-d",
-        DOCTREES,
-        SOURCE,
-        OUTPUT,
-        *session.posargs,
-    )
+    session.run(*BUILD, SOURCE, OUTPUT, *session.posargs)
 
 
 @nox.session
@@ -107,17 +98,7 @@ def audit(session: nox.Session) -> None:
     report lands in benchmarks/results/lighthouse/.
     """
     install(session, "docs")
-    session.run(
-        "sphinx-build",
-        "-nW",
-        "--keep-going",
-        "-b",
-        "html",
-        "-d",
-        DOCTREES,
-        SOURCE,
-        OUTPUT,
-    )
+    session.run(*BUILD, SOURCE, OUTPUT)
     prefix = Path(session.virtualenv.location) / "npm"
     session.run(
         "npm",

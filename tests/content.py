@@ -124,31 +124,41 @@ NEW_WORK = """\
 """
 
 
+class Bib:
+    """A bib file as its comment header and its entries, each written whole."""
+
+    def __init__(self, text: str) -> None:
+        starts = [m.start() for m in re.finditer(r"^@", text, flags=re.M)]
+        self.header = text[: starts[0]]
+        self.entries = [
+            text[a:b].strip() + "\n"
+            for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
+        ]
+
+    def keys(self) -> list[str]:
+        return [re.match(r"@\w+\{([^,]+),", e).group(1) for e in self.entries]  # type: ignore[union-attr]
+
+    def text(self) -> str:
+        return self.header + "\n".join(self.entries)
+
+
 def edit_sources(root: Path) -> None:
     """The edits a researcher makes that must keep every site check green: a work
     added at the top (a new year, a new topic, on the home page), one removed,
     the rest in reverse order, two news items added."""
     refs = root / "refs.bib"
     text = refs.read_text(encoding="utf-8")
-    starts = [m.start() for m in re.finditer(r"^@", text, flags=re.M)]
-    header = text[: starts[0]]
-    entries = [
-        text[a:b].strip() + "\n"
-        for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
-    ]
+    bib = Bib(text)
     named = cited_in_pages(root / "docs")
-    removable = [
-        e
-        for e in entries
-        if re.match(r"@\w+\{([^,]+),", e).group(1) not in named  # type: ignore[union-attr]
-    ]
-    entries.remove(removable[-1])
-    entries.reverse()
+    removable = [i for i, key in enumerate(bib.keys()) if key not in named]
+    del bib.entries[removable[-1]]
+    bib.entries.reverse()
     years = [int(y) for y in re.findall(r"year\s*=\s*\{(\d{4})\}", text)]
     new = NEW_WORK.format(
         key="doe2099edited", title="An Edited Site Stays Green", year=max(years) + 1
     )
-    refs.write_text(header + new + "\n".join(entries), encoding="utf-8")
+    bib.entries.insert(0, new.strip() + "\n")
+    refs.write_text(bib.text(), encoding="utf-8")
     news = root / "docs" / "news.toml"
     news.write_text(
         news.read_text()

@@ -29,6 +29,7 @@ from hypothesis.stateful import (
 )
 
 from .conftest import build_command, copy_site, differing
+from .content import Bib
 
 WORDS = st.sampled_from(
     [
@@ -59,6 +60,11 @@ TOPICS = st.lists(
 )
 
 
+def include(part: str) -> str:
+    """The projects page's lines that include *part*."""
+    return f"\n```{{include}} _parts/{part}.md\n```\n"
+
+
 def entry(key: str, title: str, year: str, selected: bool, topics: list[str]) -> str:
     fields = {
         "author": "Daize Dong and Jane Doe",
@@ -72,24 +78,6 @@ def entry(key: str, title: str, year: str, selected: bool, topics: list[str]) ->
         fields["keywords"] = ", ".join(topics)
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items())
     return f"@inproceedings{{{key},\n{body}}}\n"
-
-
-class Bib:
-    """refs.bib as its comment header and its entries, each written whole."""
-
-    def __init__(self, text: str) -> None:
-        starts = [m.start() for m in re.finditer(r"^@", text, flags=re.MULTILINE)]
-        self.header = text[: starts[0]]
-        self.entries = [
-            text[a:b].strip() + "\n"
-            for a, b in zip(starts, [*starts[1:], len(text)], strict=True)
-        ]
-
-    def keys(self) -> list[str]:
-        return [re.match(r"@\w+\{([^,]+),", e).group(1) for e in self.entries]  # type: ignore[union-attr]
-
-    def text(self) -> str:
-        return self.header + "\n".join(self.entries)
 
 
 class Edits(RuleBasedStateMachine):
@@ -136,6 +124,12 @@ class Edits(RuleBasedStateMachine):
     def save_bib(self) -> None:
         (self.root / "refs.bib").write_text(self.bib.text(), encoding="utf-8")
         self.build()
+
+    def append(self, path: Path, text: str) -> None:
+        path.write_text(path.read_text() + text)
+
+    def cut(self, path: Path, text: str) -> None:
+        path.write_text(path.read_text().replace(text, "", 1))
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -234,8 +228,7 @@ class Edits(RuleBasedStateMachine):
         """A new part, included by the projects page."""
         name = self.fresh("part")
         (self.root / "docs" / "_parts" / f"{name}.md").write_text(f"{words}.\n")
-        page = self.root / "docs" / "projects.md"
-        page.write_text(page.read_text() + f"\n```{{include}} _parts/{name}.md\n```\n")
+        self.append(self.root / "docs" / "projects.md", include(name))
         self.parts.append(name)
         self.build()
 
@@ -243,18 +236,14 @@ class Edits(RuleBasedStateMachine):
     @rule(index=INDEX)
     def remove_part(self, index: int) -> None:
         name = self.parts.pop(index % len(self.parts))
-        page = self.root / "docs" / "projects.md"
-        page.write_text(
-            page.read_text().replace(f"\n```{{include}} _parts/{name}.md\n```\n", "")
-        )
+        self.cut(self.root / "docs" / "projects.md", include(name))
         (self.root / "docs" / "_parts" / f"{name}.md").unlink()
         self.build()
 
     @rule(words=TITLES)
     def edit_shared_part(self, words: str) -> None:
         """A part that both its page and the CV include."""
-        part = self.root / "docs" / "_parts" / "awards.md"
-        part.write_text(part.read_text() + f"\n- {words}, 2026\n")
+        self.append(self.root / "docs" / "_parts" / "awards.md", f"\n- {words}, 2026\n")
         self.build()
 
     @rule(
@@ -264,8 +253,7 @@ class Edits(RuleBasedStateMachine):
     )
     def add_news(self, year: int, month: int, words: str) -> None:
         item = f'\n[[news]]\ndate = "{year}-{month:02d}"\ntext = "{words}."\n'
-        news = self.root / "docs" / "news.toml"
-        news.write_text(news.read_text() + item)
+        self.append(self.root / "docs" / "news.toml", item)
         self.news.append(item)
         self.build()
 
@@ -273,8 +261,7 @@ class Edits(RuleBasedStateMachine):
     @rule(index=INDEX)
     def remove_news(self, index: int) -> None:
         item = self.news.pop(index % len(self.news))
-        news = self.root / "docs" / "news.toml"
-        news.write_text(news.read_text().replace(item, "", 1))
+        self.cut(self.root / "docs" / "news.toml", item)
         self.build()
 
 

@@ -295,6 +295,10 @@ class _LocatingParser(Parser):  # type: ignore[misc]
     def problem(self, line: int, kind: PortfolioWarning, message: str) -> None:
         self.bibdata.problems.append(Problem(self.path, line, kind, message))
 
+    def use_text(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
     def line_at(self, offset: int) -> int:
         return bisect.bisect_right(self.newlines, offset - 1) + 1
 
@@ -324,8 +328,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
                 f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8",
             )
             text = raw.decode("utf-8-sig", errors="replace")
-        self.text = text
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.use_text(text)
         self.bibdata.raw_starts[path] = [
             self.line_at(match.start(1))
             for match in _ENTRY_START.finditer(text)
@@ -338,8 +341,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
     def parse_string(self, text: str) -> BibliographyData:
         # pybtex's own loop (Parser.parse_string), plus the locations.
         if text is not self.text:
-            self.text = text
-            self.newlines = [m.start() for m in re.finditer("\n", text)]
+            self.use_text(text)
         self.unnamed_entry_counter = 1
         commands = _FieldLocatingParser(
             text,

@@ -330,6 +330,15 @@ def keep_cv_source(
         _cache(app, "typ").write_text(_source(app, doctree), encoding="utf-8")
 
 
+#: the size of Typst markup up to which Typst sets the PDF while Pagefind indexes
+#: the site (2 cores: a bib edit at 1,000 works 0.5 s sooner); above it (some 1,500
+#: works) they run one after the other, so that their memory is not added up
+SIDE_BY_SIDE = 600_000
+#: each build's Typst process, its source's digest, and when it started
+_SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], str, float]]
+_SETTING = weakref.WeakKeyDictionary()
+
+
 def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
     """``build-finished``: set the PDF if its source changed since the last one."""
     if exception is not None or not enabled(app):
@@ -366,15 +375,6 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
     _SETTING[app] = (process, digest, time.perf_counter())
     if source.stat().st_size > SIDE_BY_SIDE:
         finish_cv_pdf(app, None)
-
-
-#: the size of Typst markup up to which Typst sets the PDF while Pagefind indexes
-#: the site (2 cores: a bib edit at 1,000 works 0.5 s sooner); above it (some 1,500
-#: works) they run one after the other, so that their memory is not added up
-SIDE_BY_SIDE = 600_000
-#: each build's Typst process, its source's digest, and when it started
-_SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], str, float]]
-_SETTING = weakref.WeakKeyDictionary()
 
 
 def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import shutil
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -33,6 +34,8 @@ from urllib.parse import unquote, urlsplit
 from sphinx.util import logging
 from sphinx.util.matching import DOTFILES, Matcher
 
+from . import cv, search
+from . import pages as pages_module
 from .config import WEB_BUILDERS
 from .lists import generates_pages, get_bibdata
 from .pages import frame_key
@@ -67,7 +70,7 @@ def _pages(app: Sphinx, builder: StandaloneHTMLBuilder) -> Iterator[str]:
     """The page names the HTML builder writes: documents, its own generated
     pages, the additional pages of the configuration."""
     yield from app.env.found_docs
-    if getattr(builder, "search", False) or app.config.portfolio_search:
+    if getattr(builder, "search", False) or search.enabled(app):
         yield "search"
     if getattr(builder, "use_index", False):
         yield "genindex"
@@ -159,21 +162,18 @@ def produced(app: Sphinx) -> set[str]:
     files |= set(_sources(app))
     files |= set(_static(app, builder))
     if generates_pages(builder):
-        bibdata = get_bibdata(app.env)
         folder = config.portfolio_paper_dir
-        for slug in bibdata.slugs.values():
+        for slug in get_bibdata(app.env).slugs.values():
             if builder.name == "html":  # get_outfilename's answer, 50 times faster
                 files.add(f"{folder}/{slug}{builder.out_suffix}")
             else:
                 files.add(_relative(out, builder.get_outfilename(f"{folder}/{slug}")))
-            files.add(f"{folder}/{slug}.bib")
-        files |= {"publications.bib", "publications.json"}
-        files |= {path.name for path in bibdata.files if path.is_file()}
-    if config.portfolio_search and builder.name in WEB_BUILDERS:
-        files.add("_pagefind" + FOLDER_MARK)
+        files |= {_relative(out, path) for path in pages_module.export_paths(app)}
+    if search.enabled(app):
+        files.add(search.BUNDLE + FOLDER_MARK)
     elif getattr(builder, "search", False):
         files.add("searchindex.js")
-    if config.portfolio_cv_doc and config.portfolio_cv_pdf:
+    if cv.enabled(app):
         files.add(config.portfolio_cv_pdf)
     if config.portfolio_news:
         files.add("news.xml")
@@ -234,7 +234,12 @@ def remove_stale(app: Sphinx, exception: BaseException | None) -> None:
             + (", ..." if len(removed) > 5 else "")
         )
     ledger.write_text(json.dumps({"out": str(out), "files": sorted(current)}, indent=0))
-    (Path(app.doctreedir) / FRAME).write_text(frame_key(app))
+    frame = _FRAMES.pop(app, None) or frame_key(app)
+    (Path(app.doctreedir) / FRAME).write_text(frame)
+
+
+#: each build's frame, from ``env-updated`` (nothing it is made of changes later)
+_FRAMES: weakref.WeakKeyDictionary[Sphinx, str] = weakref.WeakKeyDictionary()
 
 
 def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -248,7 +253,8 @@ def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
         previous = stamp.read_text()
     except OSError:
         previous = ""
-    if previous == frame_key(app):
+    frame = _FRAMES[app] = frame_key(app)
+    if previous == frame:
         return []
     return sorted(env.found_docs)
 

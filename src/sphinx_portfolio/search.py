@@ -184,13 +184,9 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
             None,
         )
         return
-    bundle = out / BUNDLE
-    old = Path(app.doctreedir) / "portfolio-pagefind-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if bundle.exists():
-        bundle.rename(old)
-    shutil.move(fresh, bundle)
-    shutil.rmtree(old, ignore_errors=True)
+    # (a move, not a rename: the build state may lie on another file system)
+    shutil.rmtree(out / BUNDLE, ignore_errors=True)
+    shutil.move(fresh, out / BUNDLE)
     stamp.write_text(digest)
     LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
 
