@@ -213,3 +213,93 @@ def test_what_no_source_produces_any_more_is_removed(
     (out / "theirs.txt").write_text("kept")
     build(portfolio_cv_doc="")
     assert (out / "theirs.txt").read_text() == "kept"
+
+
+def test_a_work_edited_is_the_only_one_rendered_again(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the CV lists every work: on the page (HTML) and in the PDF's source (Typst);
+    # a work that did not change is written from the markup kept for it
+    from sphinx_portfolio import cv, lists
+
+    rendered: list[str] = []
+    content = lists.item_content
+
+    def counting(item: Any) -> list[Any]:
+        rendered.append(item["pagename"])
+        return content(item)
+
+    monkeypatch.setattr(cv, "item_content", counting)
+    monkeypatch.setattr(lists, "item_content", counting)
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-cv", src)
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text() + TWO)
+
+    def build(out: str) -> Path:
+        app = make_app("html", srcdir=src, builddir=tmp_path / out, confoverrides={})
+        app.build()
+        return Path(app.outdir)
+
+    build("incremental")
+    assert sorted(rendered) == sorted(2 * ["publications/one", "publications/two"])
+    rendered.clear()
+    bib.write_text(bib.read_text().replace("The Second Title", "The 2nd Title"))
+    out = build("incremental")
+    assert rendered == ["publications/two", "publications/two"]
+    assert "The 2nd Title" in (out / "cv.html").read_text()
+    rendered.clear()
+    assert differing(out, build("clean")) == []
+    assert len(rendered) == 4
+
+
+def test_social_cards_drawn_before_do_not_load_matplotlib(tmp_path: Path) -> None:
+    # sphinxext-opengraph imports matplotlib when it is loaded; a build that
+    # draws no new card must not pay for it, and shows the same cards
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-cv", src)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text().replace(
+            '["sphinx_portfolio"]', '["sphinx_portfolio", "sphinxext.opengraph"]'
+        )
+        + 'ogp_site_url = "https://example.org/site/"\n'
+    )
+    probe = (
+        "import sys\n"
+        "from sphinx.cmd.build import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('matplotlib' in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+
+    def build() -> bool:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-c", probe, "-q", "-b", "html"),
+                *(str(src), str(tmp_path / "out"), "-d", str(tmp_path / "dt")),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip().splitlines()[-1] == "True"
+
+    def cards() -> list[str]:
+        return sorted(
+            p.name for p in (tmp_path / "out" / "_images" / "social_previews").glob("*")
+        )
+
+    assert build()  # every card drawn
+    drawn = cards()
+    assert drawn
+    page = src / "index.rst"
+    written = (tmp_path / "out" / "index.html").stat().st_mtime_ns
+    page.write_text(page.read_text() + "\n.. A comment: the page is written again.\n")
+    assert not build()
+    assert (tmp_path / "out" / "index.html").stat().st_mtime_ns != written
+    assert cards() == drawn
+    page.write_text(page.read_text().replace("Home\n====", "Start\n=====", 1))
+    assert build()  # a new title: that page's card is drawn again
+    assert len(cards()) == len(drawn)
+    assert cards() != drawn

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -193,3 +195,100 @@ def test_plain_text_shortcut_decodes_as_pybtex_does(value: str) -> None:
     else:
         assert latex_to_text(value) == decoded
         assert readable_latex(value)
+
+
+# -- refs.bib parsed entry by entry equals refs.bib parsed whole ----------------------
+
+REFS = Path(__file__).resolve().parent.parent / "refs.bib"
+#: what a researcher's edit can leave between or inside entries
+ODDITIES = [
+    '@string{venue = "Proceedings"}\n',
+    '@preamble{ "\\newcommand{\\x}{y}" }\n',
+    "% write to me@example.org\n",
+    "@misc{broken, title = {Unclosed\n",
+    "@misc{alone, title = {Fine}, year = {2020}}\n",
+    "@misc{two, title = {A}} @misc{three, title = {B}}\n",
+    "@comment{a comment}\n",
+    "@misc{ALONE, title = {Same key, other case}}\n",
+    '@misc{four, title = {C}} @string{where = "Here"}\n',
+    "@misc{five, title = where}\n",
+]
+
+
+def bib_facts(parsed: Any) -> Any:
+    """Everything a parse gives the build, locations included."""
+    return (
+        parsed.files,
+        [(p.path, p.line, p.kind, p.message) for p in parsed.problems],
+        parsed.raw_starts,
+        parsed.parsed_starts,
+        parsed.slugs,
+        {
+            key: (pub, pub.path, pub.line, pub.field_lines, pub.source)
+            for key, pub in parsed.publications.items()
+        },
+        {
+            key: (
+                entry.type,
+                dict(entry.fields),
+                {
+                    role: [str(p) for p in people]
+                    for role, people in entry.persons.items()
+                },
+            )
+            for key, entry in parsed.data.entries.items()
+        },
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.data())
+def test_a_parse_that_takes_unchanged_entries_is_a_whole_parse(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    from sphinx_portfolio.bibdata import _LocatingParser, parse
+
+    from .content import Bib
+
+    bib = Bib(REFS.read_text(encoding="utf-8"))
+    pieces = bib.entries + ODDITIES
+    path = tmp_path / "refs.bib"
+    owner = ["Daize Dong"]
+    previous = None
+    for _ in range(3):
+        chosen = data.draw(st.lists(st.sampled_from(pieces), max_size=14))
+        edited = [
+            data.draw(st.sampled_from([piece, piece.replace("title", "note", 1)]))
+            for piece in chosen
+        ]
+        path.write_text(bib.header + "\n".join(edited), encoding="utf-8")
+        # the reference: pybtex's own loop over the whole text
+        with mock.patch.object(_LocatingParser, "parse_by_entry", return_value=False):
+            whole = parse([path], owner)
+        taken = parse([path], owner, previous)
+        assert bib_facts(taken) == bib_facts(whole)
+        previous = taken
+
+
+@pytest.mark.parametrize("oddity", ODDITIES)
+@pytest.mark.parametrize("place", [0, 1, 2])
+def test_an_oddity_anywhere_parses_as_in_a_whole_parse(
+    tmp_path: Path, oddity: str, place: int
+) -> None:
+    from sphinx_portfolio.bibdata import _LocatingParser, parse
+
+    from .content import Bib
+
+    entries = Bib(REFS.read_text(encoding="utf-8")).entries[:2]
+    entries.insert(place, oddity)
+    path = tmp_path / "refs.bib"
+    path.write_text("".join(entries), encoding="utf-8")
+    with mock.patch.object(_LocatingParser, "parse_by_entry", return_value=False):
+        whole = parse([path], ["Daize Dong"])
+    first = parse([path], ["Daize Dong"])
+    assert bib_facts(first) == bib_facts(whole)
+    assert bib_facts(parse([path], ["Daize Dong"], first)) == bib_facts(whole)

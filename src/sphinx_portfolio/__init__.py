@@ -9,6 +9,7 @@
 * :mod:`.style`: the pybtex style sphinxcontrib-bibtex formats lists with;
 * :mod:`.lists`: the ``publications`` and ``publication-filter`` directives and the
   list markup;
+* :mod:`.rendered`: each listed work's markup rendered once and kept by content;
 * :mod:`.metadata`: Highwire tags, JSON-LD, CSL-JSON, cleaned BibTeX;
 * :mod:`.pages`: a generated page per paper, and the exports;
 * :mod:`.cv`: the CV page printed to a PDF;
@@ -16,6 +17,7 @@
 * :mod:`.search`: the Pagefind index behind the theme's search box;
 * :mod:`.site`: profile links, JSON-LD Person, the sitemap, robots.txt, URLs for
   the metadata extensions;
+* :mod:`.socialcards`: sphinxext-opengraph's cards, matplotlib loaded only to draw;
 * :mod:`.outputs`: the output folder as a clean build writes it (stale files
   removed, every page written again when what they share changed);
 * :mod:`.collector`: the garbage collector kept off the environment's objects;
@@ -39,8 +41,10 @@ from .lists import citations_stale, get_bibdata, setup_lists
 from .news import setup_news
 from .outputs import setup_outputs
 from .pages import setup_pages
+from .rendered import setup_rendered
 from .search import setup_search
 from .site import setup_site
+from .socialcards import setup_social_cards
 from .style import register_style
 
 if TYPE_CHECKING:
@@ -71,7 +75,7 @@ def read_bibfiles(app: Sphinx) -> None:
     parsed = get_bibdata(app.env)
     # the environment keeps the last parse: reuse it while the files are unchanged
     if parsed.owner != owner or parsed.mtimes != {p: bibdata.mtime(p) for p in paths}:
-        previous, parsed = parsed, bibdata.parse(paths, owner)
+        previous, parsed = parsed, bibdata.parse(paths, owner, parsed)
         citations_stale(app)
         if set(previous.files) != set(paths):
             _BIBFILES_MOVED.add(app)
@@ -124,12 +128,16 @@ def reread_changed_bibfiles(
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
-    """``config-inited``, before the builder reads it: our templates are findable."""
-    config.templates_path.append(str(HERE / "templates"))
+    """``config-inited``, before the builder reads it: our templates are findable.
+
+    A new list: the one in the configuration may be the default, shared by every
+    application of the process (a second build would find our folder twice)."""
+    config.templates_path = [*config.templates_path, str(HERE / "templates")]
 
 
 def add_static_files(app: Sphinx) -> None:
-    app.config.html_static_path.append(str(STATIC))
+    config = app.config
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
     app.add_css_file("portfolio.css")
     app.add_css_file("portfolio-icons.css")
 
@@ -139,6 +147,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_collector(app)
     setup_lists(app)
+    setup_rendered(app)
+    setup_social_cards(app)
     setup_pages(app)
     setup_cv(app)
     setup_site(app)
@@ -151,7 +161,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 9,
+        "env_version": 10,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -192,6 +192,21 @@ class BibData:
     #: each publication's list entry as pybtex rich text, formatted once and kept
     #: in the environment (sphinxcontrib-bibtex formats every list on every build)
     formatted: dict[str, Any] = field(default_factory=dict)
+    #: each entry parsed on its own, by its text: the next parse takes the entries
+    #: whose text did not change from here (see :meth:`_LocatingParser.parse_by_entry`)
+    chunks: dict[str, ParsedEntry] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedEntry:
+    """An entry as parsing its text alone gave it; lines count from that text's."""
+
+    key: str
+    line: int
+    field_lines: dict[str, int]
+    source: str
+    entry: Entry
+    publication: Publication | None = None
 
 
 def mtime(path: Path) -> float:
@@ -282,9 +297,16 @@ class _FieldLocatingParser(LowLevelParser):  # type: ignore[misc]
 class _LocatingParser(Parser):  # type: ignore[misc]
     """pybtex's parser, remembering where each entry is and every error."""
 
-    def __init__(self, bibdata: BibData) -> None:
+    def __init__(
+        self, bibdata: BibData, known: dict[str, ParsedEntry] | None = None
+    ) -> None:
         super().__init__(encoding="utf-8-sig")
         self.bibdata = bibdata
+        #: the entries of the last parse, by their text
+        self.known = known or {}
+        #: this parse's entries by their text, and where each starts
+        self.parsed: dict[str, ParsedEntry] = {}
+        self.lines: dict[str, tuple[int, dict[str, int]]] = {}
         self.path = Path()
         self.text = ""
         #: where each line ends in the text: lines are found by bisection
@@ -335,8 +357,81 @@ class _LocatingParser(Parser):  # type: ignore[misc]
             if match.group(1).lower() not in _NOT_ENTRIES
         ]
         self.bibdata.parsed_starts[path] = set()
-        self.parse_string(text)
+        if not self.parse_by_entry(text):
+            self.parse_string(text)
         return list(self.data.entries)[before:]
+
+    def parse_by_entry(self, text: str) -> bool:
+        """Parse *text* as entries each on its own, taking those whose text is
+        unchanged from the last parse; whether that gave what parsing the whole
+        text gives.  It does when each piece from one ``@`` at a line's start to
+        the next holds exactly one entry and parses cleanly, and the text has no
+        ``@string`` or ``@preamble`` (a macro changes what follows it).  Otherwise
+        nothing is kept, and the whole text is parsed."""
+        starts = list(_ENTRY_START.finditer(text))
+        if not starts or "@" in text[: starts[0].start()]:
+            return False
+        if any(match.group(1).lower() in _NOT_ENTRIES for match in starts):
+            return False
+        ends = [match.start() for match in starts[1:]] + [len(text)]
+        pieces = []
+        for match, end in zip(starts, ends, strict=True):
+            piece = text[match.start() : end]
+            parsed = self.known.get(piece) or self.parsed.get(piece)
+            if parsed is None:
+                parsed = self.parse_alone(piece)
+                if parsed is None:
+                    return False
+            pieces.append((self.line_at(match.start()) - 1, piece, parsed))
+        for offset, piece, parsed in pieces:
+            line = offset + parsed.line
+            field_lines = {name: offset + n for name, n in parsed.field_lines.items()}
+            self.parsed[piece] = parsed
+            self.bibdata.parsed_starts[self.path].add(line)
+            if self.is_duplicate(parsed.key, line):
+                continue
+            self.where[parsed.key.lower()] = (
+                self.path,
+                line,
+                field_lines,
+                parsed.source,
+            )
+            self.data.add_entry(parsed.key, parsed.entry)
+        return True
+
+    def parse_alone(self, piece: str) -> ParsedEntry | None:
+        """*piece* parsed on its own, if it holds one entry and nothing else."""
+        alone = _LocatingParser(BibData(parsed_starts={self.path: set()}))
+        alone.path = self.path
+        alone.parse_string(piece)
+        if (
+            alone.bibdata.problems
+            or len(alone.data.entries) != 1
+            or alone.data._preamble
+            or len(alone.macros) != len(self.macros)
+        ):
+            return None
+        key, entry = next(iter(alone.data.entries.items()))
+        _, line, field_lines, source = alone.where[key.lower()]
+        return ParsedEntry(key, line, field_lines, source, entry)
+
+    def is_duplicate(self, key: str, line: int) -> bool:
+        """Whether *key* was read before; if so, say where."""
+        first = self.where.get(key.lower())
+        if first is None:
+            return False
+        where = (
+            f"line {first[1]}"
+            if first[0] == self.path
+            else f"{display_path(first[0])}:{first[1]}"
+        )
+        self.problem(
+            line,
+            PortfolioWarning.DUPLICATE_KEY,
+            f'duplicate key "{key}": already used on {where}; '
+            "this entry is not rendered",
+        )
+        return True
 
     def parse_string(self, text: str) -> BibliographyData:
         # pybtex's own loop (Parser.parse_string), plus the locations.
@@ -375,19 +470,7 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         key = body[0]
         if key is None:  # a syntax error, already reported, cut the entry short
             return
-        first = self.where.get(key.lower())
-        if first is not None:
-            where = (
-                f"line {first[1]}"
-                if first[0] == self.path
-                else f"{display_path(first[0])}:{first[1]}"
-            )
-            self.problem(
-                line,
-                PortfolioWarning.DUPLICATE_KEY,
-                f'duplicate key "{key}": already used on {where}; '
-                "this entry is not rendered",
-            )
+        if self.is_duplicate(key, line):
             return
         self.where[key.lower()] = (self.path, line, field_lines, source)
         self.entry_line = line
@@ -397,10 +480,16 @@ class _LocatingParser(Parser):  # type: ignore[misc]
             self.problem(line, PortfolioWarning.BIB_DATA, f"{key}: {error}")
 
 
-def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
-    """Parse *paths* in order into one :class:`BibData`, never raising on content."""
+def parse(
+    paths: Iterable[Path], owner: Iterable[str], previous: BibData | None = None
+) -> BibData:
+    """Parse *paths* in order into one :class:`BibData`, never raising on content.
+
+    The entries whose text is unchanged since *previous* are taken from it, their
+    lines moved (the result is the same as without it)."""
     bibdata = BibData(owner=tuple(owner))
-    parser = _LocatingParser(bibdata)
+    known = previous.chunks if previous and previous.owner == bibdata.owner else {}
+    parser = _LocatingParser(bibdata, known)
     owners = [name_key(Person(name)) for name in bibdata.owner]
     for path in paths:
         bibdata.mtimes[path] = mtime(path)
@@ -414,9 +503,23 @@ def parse(paths: Iterable[Path], owner: Iterable[str]) -> BibData:
             continue
         bibdata.files[path] = parser.parse_file(path)
     bibdata.data = parser.data
+    bibdata.chunks = parser.parsed
+    alone = {id(parsed.entry): parsed for parsed in parser.parsed.values()}
     for key, entry in parser.data.entries.items():
         path, line, field_lines, source = parser.where[key.lower()]
-        pub = _publication(key, entry, owners, path, line, field_lines, source)
+        parsed = alone.get(id(entry))
+        if parsed is not None and parsed.publication is not None:
+            pub = replace(
+                parsed.publication,
+                path=path,
+                line=line,
+                field_lines=field_lines,
+                source=source,
+            )
+        else:
+            pub = _publication(key, entry, owners, path, line, field_lines, source)
+            if parsed is not None:
+                parsed.publication = pub
         bibdata.publications[key] = pub
         # sphinxcontrib-bibtex's :filter: reads the raw fields: give it the
         # normalised values ("Under Review" is "under review", "true" is "yes")

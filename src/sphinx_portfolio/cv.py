@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import re
 import subprocess
 import sys
@@ -31,12 +32,16 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .config import WEB_BUILDERS
-from .lists import generates_pages
+from .lists import generates_pages, item_content
 from .pages import site_file_link
+from .rendered import filled, is_empty_item, store
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
 
 LOGGER = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -97,8 +102,17 @@ class TypstTranslator(nodes.NodeVisitor):
     year headings of grouped lists, screen-only paragraphs, the filter form and
     copy buttons.  Nodes it does not know give their text."""
 
-    def __init__(self, document: nodes.document, page_url: str, pages: Any) -> None:
+    def __init__(
+        self,
+        document: nodes.document,
+        builder: Builder,
+        docname: str,
+        page_url: str,
+        pages: Callable[[str], str | None],
+    ) -> None:
         super().__init__(document)
+        self.builder = builder
+        self.docname = docname
         self.page_url = page_url
         self.pages = pages
         self.parts: list[str] = []
@@ -246,7 +260,27 @@ class TypstTranslator(nodes.NodeVisitor):
     def depart_list_item(self, node: nodes.Element) -> None:
         self.add("],")
 
-    visit_publication_item = visit_list_item
+    def visit_publication_item(self, node: nodes.Element) -> None:
+        if is_empty_item(node):
+
+            def render() -> str:
+                start = len(self.parts)
+                with filled(node, lambda: item_content(node)):
+                    self.visit_list_item(node)
+                    for child in node.children:
+                        child.walkabout(self)
+                    self.depart_list_item(node)
+                markup = "".join(self.parts[start:])
+                del self.parts[start:]
+                return markup
+
+            key = "typst {} {} {}".format(
+                self.page_url, self.pages(node["pagename"]), node["portfolio_digest"]
+            )
+            self.add(store(self.builder).markup(self.docname, key, render))
+            raise nodes.SkipNode
+        self.visit_list_item(node)
+
     depart_publication_item = depart_list_item
 
     def visit_definition_list_item(self, node: nodes.Element) -> None:
@@ -296,7 +330,9 @@ def _source(app: Sphinx, doctree: nodes.document) -> str:
             return None
         return urljoin(base, builder.get_target_uri(pagename))
 
-    translator = TypstTranslator(doctree, page_url, paper_url)
+    translator = TypstTranslator(
+        doctree, builder, config.portfolio_cv_doc, page_url, paper_url
+    )
     doctree.walkabout(translator)
     author = config.author or ""
     arguments = {
@@ -327,22 +363,49 @@ def keep_cv_source(
         return
     context["portfolio_cv_pdf"] = app.config.portfolio_cv_pdf
     if pagename == app.config.portfolio_cv_doc and doctree is not None:
-        _cache(app, "typ").write_text(_source(app, doctree), encoding="utf-8")
+        source = _source(app, doctree)
+        _cache(app, "typ").write_text(source, encoding="utf-8")
+        # set while the rest of the site is written, on the core Sphinx leaves
+        # idle; not from a parallel write worker, which ends before the build
+        if len(source) <= SIDE_BY_SIDE and _MAIN.get(app) == os.getpid():
+            start_cv_pdf(app)
 
 
-#: the size of Typst markup up to which Typst sets the PDF while Pagefind indexes
-#: the site (2 cores: a bib edit at 1,000 works 0.5 s sooner); above it (some 1,500
-#: works) they run one after the other, so that their memory is not added up
+#: the size of Typst markup up to which Typst sets the PDF beside the build (while
+#: the rest of the site is written, then while Pagefind indexes it); above it
+#: (some 1,500 works) it runs after Pagefind, so that their memory is not added up
 SIDE_BY_SIDE = 600_000
 #: each build's Typst process, its source's digest, and when it started
 _SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], str, float]]
 _SETTING = weakref.WeakKeyDictionary()
+#: the builds whose PDF was seen to already this build (started, or up to date)
+_STARTED: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+#: each build's own process (a parallel write worker is another)
+_MAIN: weakref.WeakKeyDictionary[Sphinx, int] = weakref.WeakKeyDictionary()
+
+
+def note_process(app: Sphinx) -> None:
+    """``builder-inited``: the process that will see the build finish."""
+    _MAIN[app] = os.getpid()
+    _STARTED.discard(app)
 
 
 def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: set the PDF if its source changed since the last one."""
+    """``build-finished``: set the PDF if its source changed since the last one,
+    unless that was done while the CV page was written."""
     if exception is not None or not enabled(app):
         return
+    if app not in _STARTED:
+        start_cv_pdf(app)
+    _STARTED.discard(app)
+    source = _cache(app, "typ")
+    if source.is_file() and source.stat().st_size > SIDE_BY_SIDE:
+        finish_cv_pdf(app, None)
+
+
+def start_cv_pdf(app: Sphinx) -> None:
+    """Start Typst on the CV's source, if the PDF is not already set from it."""
+    _STARTED.add(app)
     config = app.config
     location = (config.portfolio_cv_doc, 1)
     source = _cache(app, "typ")
@@ -373,8 +436,6 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
         text=True,
     )
     _SETTING[app] = (process, digest, time.perf_counter())
-    if source.stat().st_size > SIDE_BY_SIDE:
-        finish_cv_pdf(app, None)
 
 
 def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
@@ -409,6 +470,7 @@ class CVDownloadDirective(SphinxDirective):
 
 def setup_cv(app: Sphinx) -> None:
     app.add_directive("cv-download", CVDownloadDirective)
+    app.connect("builder-inited", note_process)
     app.connect("html-page-context", keep_cv_source)
     app.connect("build-finished", write_cv_pdf)
     # after Pagefind (900), which runs meanwhile

@@ -28,6 +28,7 @@ from sphinxcontrib.bibtex.nodes import bibliography
 
 from .bibdata import NO_YEAR, BibData, Publication, display_path
 from .config import WEB_BUILDERS
+from .rendered import filled, is_empty_item, item_digest, store, translates_only
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -57,6 +58,18 @@ def generates_pages(builder: Builder) -> bool:
 
 def paper_pagename(env: BuildEnvironment, key: str) -> str:
     return f"{env.config.portfolio_paper_dir}/{get_bibdata(env).slugs[key]}"
+
+
+def item_content(item: nodes.Element) -> list[nodes.Node]:
+    """A list item's content: its formatted entry, the title linked to the paper."""
+    paragraph = docutils_backend().paragraph(item["portfolio_entry"])
+    title = paragraph.next_node(nodes.strong)
+    if title is not None:
+        link = paper_link("", "", *title.children)
+        link["pagename"] = item["pagename"]
+        title.children = []
+        title += link
+    return [paragraph]
 
 
 def _citations(env: BuildEnvironment) -> list[Citation]:
@@ -98,6 +111,28 @@ class publication_filter(nodes.General, nodes.Element):
 
 
 def visit_publication_item(self: HTML5Translator, node: publication_item) -> None:
+    if is_empty_item(node):
+        docname = self.builder.current_docname
+
+        def render() -> str:
+            start = len(self.body)
+            with filled(node, lambda: item_content(node)):
+                _open_item(self, node)
+                for child in node.children:
+                    child.walkabout(self)
+                depart_publication_item(self, node)
+            markup = "".join(self.body[start:])
+            del self.body[start:]
+            return markup
+
+        link = paper_uri(self.builder, docname, node["pagename"])
+        key = f"html {link} {node['portfolio_digest']}"
+        self.body.append(store(self.builder).markup(docname, key, render))
+        raise nodes.SkipNode
+    _open_item(self, node)
+
+
+def _open_item(self: HTML5Translator, node: publication_item) -> None:
     attributes = {
         "data-year": node["year"],
         "data-kind": node["kind"],
@@ -110,11 +145,16 @@ def depart_publication_item(self: HTML5Translator, node: publication_item) -> No
     self.body.append("</li>\n")
 
 
+def paper_uri(builder: Builder, docname: str, pagename: str) -> str | None:
+    """The address of paper *pagename* from *docname*, where there are pages."""
+    if not generates_pages(builder):
+        return None
+    return builder.get_relative_uri(docname, pagename)
+
+
 def visit_paper_link(self: HTML5Translator, node: paper_link) -> None:
-    if generates_pages(self.builder):
-        uri = self.builder.get_relative_uri(
-            self.builder.current_docname, node["pagename"]
-        )
+    uri = paper_uri(self.builder, self.builder.current_docname, node["pagename"])
+    if uri is not None:
         self.body.append(
             self.starttag(node, "a", "", href=uri, CLASS="reference internal")
         )
@@ -263,7 +303,6 @@ class PublicationListTransform(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         domain = cast("BibtexDomain", self.env.get_domain("cite"))
         bibdata = get_bibdata(self.env)
-        self.backend = docutils_backend()
         self.ids = set(self.document.ids)
         for bibnode in list(self.document.findall(bibliography)):
             key = BibliographyKey(docname=bibnode["docname"], id_=bibnode["ids"][0])
@@ -313,6 +352,7 @@ class PublicationListTransform(SphinxPostTransform):
         self, works: Iterable[tuple[Publication, Citation]]
     ) -> nodes.bullet_list:
         slugs = get_bibdata(self.env).slugs
+        empty = translates_only(self.env)
         listing = nodes.bullet_list(classes=["publications"])
         for pub, citation in works:
             anchor = f"pub-{slugs[pub.key]}"
@@ -322,16 +362,15 @@ class PublicationListTransform(SphinxPostTransform):
                 year=pub.year or "none",
                 kind=pub.kind,
                 topics=list(pub.topics),
+                pagename=paper_pagename(self.env, pub.key),
+                portfolio_entry=citation.formatted_entry,
             )
             self.ids.add(anchor)
-            paragraph = self.backend.paragraph(citation.formatted_entry)
-            title = paragraph.next_node(nodes.strong)
-            if title is not None:
-                link = paper_link("", "", *title.children)
-                link["pagename"] = paper_pagename(self.env, pub.key)
-                title.children = []
-                title += link
-            item += paragraph
+            if empty:
+                # filled by the translator, if it has not rendered it before
+                item["portfolio_digest"] = item_digest(item, citation.formatted_entry)
+            else:
+                item.extend(item_content(item))
             listing += item
         return listing
 
