@@ -188,6 +188,38 @@ class Edits(RuleBasedStateMachine):
         )
         self.save_bib()
 
+    @rule(index=INDEX, topics=TOPICS)
+    def change_topics(self, index: int, topics: list[str]) -> None:
+        # a field no list shows as text: only the items' data and the filter
+        index %= len(self.bib.entries)
+        work = re.sub(r"(?m)^\s*keywords\s*=.*\n", "", self.bib.entries[index])
+        if topics:
+            work = re.sub(
+                r"(?m)^(\s*title\s*=)",
+                lambda m: f"  keywords = {{{', '.join(topics)}}},\n{m.group(1)}",
+                work,
+                count=1,
+            )
+        self.bib.entries[index] = work
+        self.save_bib()
+
+    @rule(index=INDEX)
+    def toggle_selected(self, index: int) -> None:
+        # the work moves into or out of the home page's list, its keys unchanged
+        index %= len(self.bib.entries)
+        work = self.bib.entries[index]
+        if re.search(r"(?m)^\s*selected\s*=", work):
+            work = re.sub(r"(?m)^\s*selected\s*=.*\n", "", work)
+        else:
+            work = re.sub(
+                r"(?m)^(\s*title\s*=)",
+                lambda m: f"  selected = {{yes}},\n{m.group(1)}",
+                work,
+                count=1,
+            )
+        self.bib.entries[index] = work
+        self.save_bib()
+
     @rule(seed=st.integers(0, 2**32))
     def reorder(self, seed: int) -> None:
         random.Random(seed).shuffle(self.bib.entries)
@@ -285,6 +317,9 @@ def test_every_kind_of_edit_in_turn() -> None:
             lambda: edits.add_work(False, "end2019", "An End Work", "2019", False, []),
             lambda: edits.change_title(0, "Sparse Experts Everywhere"),
             lambda: edits.rename_key(3, "renamed2024"),
+            lambda: edits.change_topics(2, ["Sparse Models"]),
+            lambda: edits.toggle_selected(4),
+            lambda: edits.toggle_selected(0),
             lambda: edits.reorder(7),
             lambda: edits.remove_work(1),
             lambda: edits.add_page("Talks And Posters"),

@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -79,6 +80,8 @@ def read_bibfiles(app: Sphinx) -> None:
         citations_stale(app)
         if set(previous.files) != set(paths):
             _BIBFILES_MOVED.add(app)
+        if list(previous.data.entries) != list(parsed.data.entries):
+            _KEYS_CHANGED.add(app)
         parsed.checked = validate.check(parsed, owner)
         # entries that did not change keep their formatted text
         parsed.formatted = {
@@ -104,6 +107,8 @@ def read_bibfiles(app: Sphinx) -> None:
 
 #: the applications whose ``bibtex_bibfiles`` changed since the last build
 _BIBFILES_MOVED: weakref.WeakSet[Sphinx] = weakref.WeakSet()
+#: the applications whose bib files hold other keys than at the last parse
+_KEYS_CHANGED: weakref.WeakSet[Sphinx] = weakref.WeakSet()
 
 
 def reread_changed_bibfiles(
@@ -120,11 +125,35 @@ def reread_changed_bibfiles(
     current = {path: bibdata.mtime(path) for path in bib_paths(app)}
     if get_bibdata(env).mtimes != current:
         read_bibfiles(app)
-    if app not in _BIBFILES_MOVED:
+    if app not in _BIBFILES_MOVED and app not in _KEYS_CHANGED:
         return []
     _BIBFILES_MOVED.discard(app)
+    _KEYS_CHANGED.discard(app)
     domain = cast("BibtexDomain", env.get_domain("cite"))
     return sorted({key.docname for key in domain.bibliographies} - removed)
+
+
+def drop_bib_dependency(app: Sphinx, doctree: Any) -> None:
+    """``doctree-read``: a document with a bibliography is read again when the bib
+    files' keys change (sphinxcontrib-bibtex gives each list a placeholder per
+    key), not on every edit of them: its lists are filled from the environment
+    after reading (``lists.place_citations``, which writes again the documents
+    whose lists changed).  Footnote citations are formatted while the document is
+    read: a document with them keeps depending on the files."""
+    env = app.env
+    if (
+        env.temp_data.get("bibtex_footbibliography_count")
+        or env.temp_data.get("bibtex_foot_old_refs")
+        or env.temp_data.get("bibtex_foot_new_refs")
+    ):
+        return
+    dependencies = env.dependencies.get(env.docname)
+    if dependencies:
+        bibfiles = {os.fspath(path) for path in bib_paths(app)}
+        # (Sphinx keeps them as paths, which are not equal to strings)
+        dependencies.difference_update(
+            [path for path in dependencies if os.fspath(path) in bibfiles]
+        )
 
 
 def add_templates(app: Sphinx, config: Config) -> None:
@@ -157,6 +186,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_outputs(app)
     app.connect("builder-inited", read_bibfiles, priority=400)
     app.connect("env-get-outdated", reread_changed_bibfiles)
+    app.connect("doctree-read", drop_bib_dependency)
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_static_files)
     return {

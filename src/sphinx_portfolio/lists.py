@@ -11,6 +11,8 @@ year groups with their own anchors, and the legend for ``*``.
 from __future__ import annotations
 
 import functools
+import hashlib
+import pickle
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -434,8 +436,39 @@ def place_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     placed = bool(domain.citations) or not domain.bibliographies
     if app in _STALE or not placed:
         _STALE.discard(app)
-        return list(bibtex_env_updated(app, env))
+        before = _shown(env)
+        written = set(bibtex_env_updated(app, env))
+        after = _shown(env)
+        # a document not read again is written again if what its lists show changed
+        written.update(
+            doc
+            for doc in before.keys() | after.keys()
+            if before.get(doc) != after.get(doc)
+        )
+        return sorted(written)
     return []
+
+
+def _shown(env: BuildEnvironment) -> dict[str, str]:
+    """Each document's lists as a digest of what they show: every work placed in
+    them, in order, with its entry as read (type, fields, people) and formatted."""
+    digests: dict[str, Any] = {}
+    for citation in _citations(env):
+        entry = citation.entry
+        shown = (
+            citation.bibliography_key,
+            citation.key,
+            entry.type,
+            list(entry.fields.items()),
+            [
+                (role, [str(p) for p in people])
+                for role, people in entry.persons.items()
+            ],
+            citation.formatted_entry.text,
+        )
+        digest = digests.setdefault(citation.bibliography_key.docname, hashlib.sha256())
+        digest.update(pickle.dumps(shown, protocol=4))
+    return {doc: digest.hexdigest() for doc, digest in digests.items()}
 
 
 def replace_bibtex_env_updated(app: Sphinx) -> None:
