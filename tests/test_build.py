@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -303,3 +304,49 @@ def test_social_cards_drawn_before_do_not_load_matplotlib(tmp_path: Path) -> Non
     assert build()  # a new title: that page's card is drawn again
     assert len(cards()) == len(drawn)
     assert cards() != drawn
+
+
+def test_a_sharded_index_is_built_again_only_where_pages_changed(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx_portfolio import search
+
+    monkeypatch.setattr(search, "SHARD_ABOVE", 0)
+    monkeypatch.setattr(search, "SHARD_SIZE", 1)
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-search", src)
+    bib = src / "refs.bib"
+
+    def build(out: str) -> Path:
+        app = make_app("html", srcdir=src, builddir=tmp_path / out)
+        app.build()
+        return Path(app.outdir) / "_pagefind"
+
+    bundle = build("incremental")
+    shards = sorted(p.name for p in bundle.glob("shard-*"))
+    listed = json.loads((bundle / "portfolio-shards.json").read_text())
+    assert listed == [f"{name}/" for name in shards]
+    assert len(shards) == 2
+    assert not (bundle / shards[0] / "pagefind.js").exists()  # the site's own only
+    written = {
+        name: (bundle / name / "pagefind-entry.json").stat().st_mtime_ns
+        for name in shards
+    }
+    # one work's page changes: its shard is indexed again, the other is kept
+    bib.write_text(
+        bib.read_text().replace("Dense Graph Kernels", "Sparse Graph Kernels")
+    )
+    bundle = build("incremental")
+    again = {
+        name: (bundle / name / "pagefind-entry.json").stat().st_mtime_ns
+        for name in shards
+    }
+    assert sum(again[name] != written[name] for name in shards) == 1
+    assert differing(bundle.parent, build("clean").parent) == []
+    # below the threshold again: one bundle, no shard left behind
+    monkeypatch.setattr(search, "SHARD_ABOVE", 400)
+    bundle = build("incremental")
+    assert not list(bundle.glob("shard-*"))
+    assert json.loads((bundle / "portfolio-shards.json").read_text()) == []
+    shutil.rmtree(tmp_path / "clean")
+    assert differing(bundle.parent, build("clean").parent) == []

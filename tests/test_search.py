@@ -148,3 +148,28 @@ def test_results_pass_axe(browser: Any, server: str, scheme: str) -> None:
     search_page = Axe().run(page).response["violations"]
     context.close()
     assert [v["id"] for v in dialog + search_page] == []
+
+
+@pytest.mark.sphinx("html", testroot="search", freshenv=True)
+def test_paper_pages_indexed_in_shards_are_found(
+    app: Any, page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a site with many paper pages indexes them in shards the script merges
+    from sphinx_portfolio import search as index
+
+    monkeypatch.setattr(index, "SHARD_ABOVE", 0)
+    monkeypatch.setattr(index, "SHARD_SIZE", 1)
+    app.build()
+    shards = sorted(p.name for p in (app.outdir / "_pagefind").glob("shard-*"))
+    assert len(shards) == 2
+    with serve(app.outdir) as base:
+        (first, *_) = search(page, base, "muller")
+        assert urlsplit(first["href"]).path == "/publications/mueller.html"
+        assert "muller" in {fold(mark) for mark in first["marks"]}
+        (first, *_) = search(page, base, "dense graph kernels")
+        assert urlsplit(first["href"]).path == "/publications/other.html"
+        (first, *_) = search(page, base, "CAFE okonomie")
+        assert urlsplit(first["href"]).path == "/index.html"
+        assert [urlsplit(r["href"]).path for r in search(page, base, "uber")] == [
+            "/publications/mueller.html"
+        ]

@@ -11,8 +11,6 @@ year groups with their own anchors, and the legend for ``*``.
 from __future__ import annotations
 
 import functools
-import hashlib
-import pickle
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -30,7 +28,14 @@ from sphinxcontrib.bibtex.nodes import bibliography
 
 from .bibdata import NO_YEAR, BibData, Publication, display_path
 from .config import WEB_BUILDERS
-from .rendered import filled, is_empty_item, item_digest, store, translates_only
+from .rendered import (
+    filled,
+    is_empty_item,
+    item_digest,
+    rich_key,
+    store,
+    translates_only,
+)
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -443,32 +448,53 @@ def place_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
         written.update(
             doc
             for doc in before.keys() | after.keys()
-            if before.get(doc) != after.get(doc)
+            if not _same(before.get(doc), after.get(doc))
         )
         return sorted(written)
     return []
 
 
-def _shown(env: BuildEnvironment) -> dict[str, str]:
-    """Each document's lists as a digest of what they show: every work placed in
-    them, in order, with its entry as read (type, fields, people) and formatted."""
-    digests: dict[str, Any] = {}
+def _shown(env: BuildEnvironment) -> dict[str, list[tuple[Any, ...]]]:
+    """Each document's lists as what they show: every work placed in them, in
+    order, with its entry as read and as formatted."""
+    shown: dict[str, list[tuple[Any, ...]]] = {}
     for citation in _citations(env):
-        entry = citation.entry
-        shown = (
-            citation.bibliography_key,
-            citation.key,
-            entry.type,
-            list(entry.fields.items()),
-            [
-                (role, [str(p) for p in people])
-                for role, people in entry.persons.items()
-            ],
-            citation.formatted_entry.text,
+        shown.setdefault(citation.bibliography_key.docname, []).append(
+            (
+                citation.bibliography_key,
+                citation.key,
+                citation.entry,
+                citation.formatted_entry.text,
+            )
         )
-        digest = digests.setdefault(citation.bibliography_key.docname, hashlib.sha256())
-        digest.update(pickle.dumps(shown, protocol=4))
-    return {doc: digest.hexdigest() for doc, digest in digests.items()}
+    return shown
+
+
+def _same(
+    before: list[tuple[Any, ...]] | None, after: list[tuple[Any, ...]] | None
+) -> bool:
+    """Whether two lists show the same: a work kept from the last parse is the
+    same object (quick), another is compared by its content."""
+    if before is None or after is None or len(before) != len(after):
+        return before is after
+    for (bib, key, entry, text), (bib2, key2, entry2, text2) in zip(
+        before, after, strict=True
+    ):
+        if (bib, key) != (bib2, key2):
+            return False
+        if entry is not entry2 and _entry_content(entry) != _entry_content(entry2):
+            return False
+        if text is not text2 and rich_key(text) != rich_key(text2):
+            return False
+    return True
+
+
+def _entry_content(entry: Any) -> tuple[Any, ...]:
+    return (
+        entry.type,
+        list(entry.fields.items()),
+        [(role, [str(p) for p in people]) for role, people in entry.persons.items()],
+    )
 
 
 def replace_bibtex_env_updated(app: Sphinx) -> None:

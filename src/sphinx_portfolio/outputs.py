@@ -261,6 +261,7 @@ def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_outputs(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", rewrite_on_frame_change)
-    # after our writers (500) and the sitemap, before Pagefind reads the pages (900)
-    app.connect("build-finished", remove_stale, priority=800)
+    # once the pages are written, before Pagefind reads them (160); what the other
+    # build-finished handlers write (500) is listed without being looked at
+    app.connect("build-finished", remove_stale, priority=150)
     return {}

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,10 +107,10 @@ def mark_indexed(
     return "portfolio-search.html" if templatename == "search.html" else None
 
 
-def _pages_digest(out: Path, manifest: Path) -> str:
-    """A digest of every page's content. Sphinx writes some pages on every build
-    (the search and 404 pages) with the same bytes: a page whose size or time
-    changed is read again, the others keep the hash *manifest* recorded."""
+def _page_digests(out: Path, manifest: Path) -> dict[str, str]:
+    """Each page's content digest. Sphinx writes some pages on every build (the
+    search and 404 pages) with the same bytes: a page whose size or time changed
+    is read again, the others keep the hash *manifest* recorded."""
     try:
         known = json.loads(manifest.read_text())
     except (OSError, ValueError):
@@ -126,41 +128,171 @@ def _pages_digest(out: Path, manifest: Path) -> str:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             current[name] = [stat.st_size, stat.st_mtime_ns, sha]
     manifest.write_text(json.dumps(current))
-    return hashlib.sha256(
-        "\n".join(f"{name} {entry[2]}" for name, entry in current.items()).encode()
-    ).hexdigest()
+    return {name: entry[2] for name, entry in current.items()}
 
 
-def build_index(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: index the written site with Pagefind."""
+#: above this many paper pages, they are indexed in shards of about SHARD_SIZE
+#: pages (at most MAX_SHARDS), bundles of their own that the search script merges
+#: (Pagefind's ``mergeIndex``): an edit of one work then indexes its shard and the
+#: documents, not every paper page (1.3 s at 1,000 works), for more requests on a
+#: visitor's first search (benchmarks/README.md)
+SHARD_ABOVE = 400
+SHARD_SIZE = 250
+MAX_SHARDS = 8
+#: the list of shard bundles, read by the search script
+SHARD_LIST = "portfolio-shards.json"
+#: the folders of links to each bundle's pages, in the build state, while indexed
+PAGES = "portfolio-pagefind-pages"
+#: what a shard needs of a bundle (the primary brings the scripts)
+SHARD_FILES = ("pagefind-entry.json", "*.pf_meta", "index", "fragment", "filter")
+
+
+def _groups(app: Sphinx, pages: dict[str, str]) -> dict[str, list[str]]:
+    """The pages of each bundle: ``""`` the site's own, ``shard-N`` paper pages."""
+    prefix = f"{app.config.portfolio_paper_dir}/"
+    papers = (
+        [name for name in pages if name.startswith(prefix)]
+        if generates_pages(app.builder)
+        else []
+    )
+    if len(papers) <= SHARD_ABOVE:
+        return {"": list(pages)}
+    groups: dict[str, list[str]] = {"": [n for n in pages if not n.startswith(prefix)]}
+    count = min(MAX_SHARDS, -(-len(papers) // SHARD_SIZE))
+    for name in papers:
+        shard = int(hashlib.sha256(name.encode()).hexdigest(), 16) % count
+        groups.setdefault(f"shard-{shard}", []).append(name)
+    return groups
+
+
+#: each bundle's digest of its pages, in the build state
+STAMPS = "portfolio-search.json"
+
+
+def start_index(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``, once the pages are written and the stale ones removed:
+    Pagefind started on each bundle whose pages changed, side by side."""
     if exception is not None or not enabled(app):
         return
     out = Path(app.outdir)
+    state = Path(app.doctreedir)
     excluded = list(EXCLUDED)
     if generates_pages(app.builder):
         excluded.append(".publication-list")
-    stamp = Path(app.doctreedir) / "portfolio-search.sha256"
-    pages = _pages_digest(out, Path(app.doctreedir) / "portfolio-search-pages.json")
-    digest = hashlib.sha256(
-        f"{pages}\n{excluded}\n{app.config.language}".encode()
-    ).hexdigest()
-    if (
-        (out / BUNDLE / "pagefind.js").is_file()
-        and stamp.is_file()
-        and stamp.read_text() == digest
-    ):
+    pages = _page_digests(out, state / "portfolio-search-pages.json")
+    groups = _groups(app, pages)
+    bundle = out / BUNDLE
+    stamps = state / STAMPS
+    try:
+        known = json.loads(stamps.read_text())
+    except (OSError, ValueError):
+        known = {}
+    digests = {
+        group: hashlib.sha256(
+            "\n".join(
+                [
+                    *(f"{name} {pages[name]}" for name in names),
+                    str(excluded),
+                    app.config.language or "",
+                ]
+            ).encode()
+        ).hexdigest()
+        for group, names in groups.items()
+    }
+    stale = [
+        group
+        for group, digest in digests.items()
+        if known.get(group) != digest
+        or not (bundle / group / "pagefind-entry.json").is_file()
+    ]
+    if not stale and set(known) == set(digests):
         LOGGER.info("search index is up to date")
         return
-    # written beside the build state, then put in place whole: Pagefind adds to
-    # a bundle folder, so fragments of pages no longer there would stay in it
-    fresh = Path(app.doctreedir) / "portfolio-pagefind"
+    sharded = len(groups) > 1
+    runs = {
+        group: _start_pagefind(app, out, state, group, groups[group], excluded, sharded)
+        for group in stale
+    }
+    _INDEXING[app] = (runs, groups, digests, time.perf_counter())
+
+
+#: each build's Pagefind processes, from `start_index` to `finish_index`
+_INDEXING: weakref.WeakKeyDictionary[
+    Sphinx,
+    tuple[
+        dict[str, tuple[subprocess.Popen[str] | None, Path]],
+        dict[str, list[str]],
+        dict[str, str],
+        float,
+    ],
+] = weakref.WeakKeyDictionary()
+
+
+def finish_index(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``, after the other outputs were written meanwhile: each
+    fresh bundle put in place, or the reason there is none."""
+    indexing = _INDEXING.pop(app, None)
+    if indexing is None:
+        return
+    runs, groups, digests, start = indexing
+    bundle = Path(app.outdir) / BUNDLE
+    failure = ""
+    for process, fresh in runs.values():
+        if process is None:
+            failure = failure or "Pagefind did not start"
+            continue
+        stdout, stderr = process.communicate()
+        if process.returncode or not (fresh / "pagefind-entry.json").is_file():
+            lines = (stderr or stdout).strip().splitlines()
+            failure = failure or (
+                lines[-1] if lines else f"exit status {process.returncode}"
+            )
+    shutil.rmtree(Path(app.doctreedir) / PAGES, ignore_errors=True)
+    if failure:
+        PortfolioWarning.SEARCH.log(
+            f"cannot build the search index: {failure}; "
+            "Pagefind comes with `pip install 'pagefind[extended]'`",
+            None,
+        )
+        return
+    _install(bundle, runs, groups)
+    stamps = Path(app.doctreedir) / STAMPS
+    stamps.write_text(json.dumps(digests, sort_keys=True))
+    LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
+
+
+def _start_pagefind(
+    app: Sphinx,
+    out: Path,
+    state: Path,
+    group: str,
+    names: list[str],
+    excluded: list[str],
+    sharded: bool,
+) -> tuple[subprocess.Popen[str] | None, Path]:
+    """Start Pagefind on the pages *names* of bundle *group*, written beside the
+    build state (Pagefind adds to an existing bundle, which would keep fragments
+    of pages no longer there).  A sharded bundle reads its pages from a folder of
+    links to them, laid out as the site (so that their addresses are the same)."""
+    fresh = state / "portfolio-pagefind" / (group or "site")
     shutil.rmtree(fresh, ignore_errors=True)
+    site = out
+    if sharded:
+        site = state / PAGES / (group or "site")
+        shutil.rmtree(site, ignore_errors=True)
+        for name in names:
+            target = site / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(out / name, target)
+            except OSError:  # another file system, or no hard links
+                shutil.copyfile(out / name, target)
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(out),
+        str(site),
         "--output-path",
         str(fresh),
         "--keep-index-url",
@@ -170,30 +302,50 @@ def build_index(app: Sphinx, exception: BaseException | None) -> None:
         command += ["--exclude-selectors", selector]
     if app.config.language:
         command += ["--force-language", app.config.language.split("_")[0]]
-    start = time.perf_counter()
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        result = subprocess.CompletedProcess(command, 1, "", str(error))
-    if result.returncode or not (fresh / "pagefind.js").is_file():
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        PortfolioWarning.SEARCH.log(
-            "cannot build the search index: "
-            + (lines[-1] if lines else f"exit status {result.returncode}")
-            + "; Pagefind comes with `pip install 'pagefind[extended]'`",
-            None,
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-        return
-    # (a move, not a rename: the build state may lie on another file system)
-    shutil.rmtree(out / BUNDLE, ignore_errors=True)
-    shutil.move(fresh, out / BUNDLE)
-    stamp.write_text(digest)
-    LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
+    except OSError:
+        return None, fresh
+    return process, fresh
+
+
+def _install(
+    bundle: Path,
+    runs: dict[str, tuple[subprocess.Popen[str] | None, Path]],
+    groups: dict[str, list[str]],
+) -> None:
+    """Put each fresh bundle in place (a move, not a rename: the build state may
+    lie on another file system): the site's own at ``_pagefind/``, each shard at
+    ``_pagefind/shard-N/`` with only what merging it needs; drop shards gone."""
+    bundle.mkdir(parents=True, exist_ok=True)
+    shards = sorted(group for group in groups if group)
+    for path in bundle.iterdir():
+        if path.name.startswith("shard-"):
+            if path.name not in shards or path.name in runs:
+                shutil.rmtree(path)
+        elif "" in runs:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for group, (_, fresh) in runs.items():
+        if not group:
+            for path in fresh.iterdir():
+                shutil.move(path, bundle / path.name)
+            continue
+        target = bundle / group
+        target.mkdir()
+        for pattern in SHARD_FILES:
+            for path in fresh.glob(pattern):
+                shutil.move(path, target / path.name)
+        shutil.rmtree(fresh, ignore_errors=True)
+    (bundle / SHARD_LIST).write_text(json.dumps([f"{s}/" for s in shards]))
 
 
 def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", replace_sphinx_index)
     app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", mark_indexed)
-    # after every page is written (ours at the default 500, other extensions')
-    app.connect("build-finished", build_index, priority=900)
+    # once every page is written and the stale ones removed (150), while the other
+    # outputs are written (500); put in place before the CV's outcome (950)
+    app.connect("build-finished", start_index, priority=160)
+    app.connect("build-finished", finish_index, priority=900)

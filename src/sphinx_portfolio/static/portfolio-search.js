@@ -17,19 +17,34 @@
   let engine = null;
   let forms = 0;
 
+  // A site with many paper pages indexes them in shards of their own, listed
+  // beside the bundle and merged into the site's index (an empty list otherwise).
+  const shards = () =>
+    fetch(new URL("_pagefind/portfolio-shards.json", root))
+      .then((response) => (response.ok ? response.json() : []))
+      .catch(() => []);
+
   const load = () => {
-    engine ??= import(new URL("_pagefind/pagefind.js", root).href).then(
-      async (pagefind) => {
-        // no worker: for an index this size, its 12 KiB script costs more than it saves
-        await pagefind.options({
-          baseUrl: root.pathname,
-          excerptLength: 24,
-          noWorker: true,
-        });
-        pagefind.init();
-        return pagefind;
-      },
-    );
+    engine ??= Promise.all([
+      import(new URL("_pagefind/pagefind.js", root).href),
+      shards(),
+    ]).then(async ([pagefind, names]) => {
+      // no worker: for an index this size, its 12 KiB script costs more than it saves
+      await pagefind.options({
+        baseUrl: root.pathname,
+        excerptLength: 24,
+        noWorker: true,
+      });
+      pagefind.init();
+      await Promise.all(
+        names.map((name) =>
+          pagefind.mergeIndex(new URL(`_pagefind/${name}`, root).pathname, {
+            baseUrl: root.pathname,
+          }),
+        ),
+      );
+      return pagefind;
+    });
     return engine;
   };
 
