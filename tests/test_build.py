@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -254,9 +255,11 @@ def test_a_work_edited_is_the_only_one_rendered_again(
     assert len(rendered) == 4
 
 
-def test_social_cards_drawn_before_do_not_load_matplotlib(tmp_path: Path) -> None:
-    # sphinxext-opengraph imports matplotlib when it is loaded; a build that
-    # draws no new card must not pay for it, and shows the same cards
+def test_social_cards_are_drawn_beside_the_build(tmp_path: Path) -> None:
+    # sphinxext-opengraph imports matplotlib when it is loaded; the build itself
+    # never does: a new card is drawn by a process of its own, an old one kept
+    from PIL import Image
+
     src = tmp_path / "src"
     shutil.copytree(REPO / "tests" / "roots" / "test-cv", src)
     conf = src / "conf.py"
@@ -266,6 +269,7 @@ def test_social_cards_drawn_before_do_not_load_matplotlib(tmp_path: Path) -> Non
         )
         + 'ogp_site_url = "https://example.org/site/"\n'
     )
+    out = tmp_path / "out"
     probe = (
         "import sys\n"
         "from sphinx.cmd.build import main\n"
@@ -274,36 +278,42 @@ def test_social_cards_drawn_before_do_not_load_matplotlib(tmp_path: Path) -> Non
         "sys.exit(code)\n"
     )
 
-    def build() -> bool:
+    def build() -> dict[str, Path]:
+        """Each page's card, as its og:image names it."""
         done = subprocess.run(
             [
-                *(sys.executable, "-c", probe, "-q", "-b", "html"),
-                *(str(src), str(tmp_path / "out"), "-d", str(tmp_path / "dt")),
+                *(sys.executable, "-c", probe, "-q", "-W", "-b", "html"),
+                *(str(src), str(out), "-d", str(tmp_path / "dt")),
             ],
             check=True,
             capture_output=True,
             text=True,
         )
-        return done.stdout.strip().splitlines()[-1] == "True"
+        assert done.stdout.strip().splitlines()[-1] == "False"
+        cards = {}
+        for page in ("index", "cv"):
+            html = (out / f"{page}.html").read_text()
+            url = re.search(r'property="og:image" content="([^"]+)"', html)
+            assert url, page
+            cards[page] = out / url.group(1).removeprefix("https://example.org/site/")
+        return cards
 
-    def cards() -> list[str]:
-        return sorted(
-            p.name for p in (tmp_path / "out" / "_images" / "social_previews").glob("*")
-        )
-
-    assert build()  # every card drawn
-    drawn = cards()
-    assert drawn
+    cards = build()
+    for card in cards.values():
+        with Image.open(card) as image:
+            assert image.format == "PNG"
+            assert image.size[0] > image.size[1] > 300
+    drawn = {page: card.stat().st_mtime_ns for page, card in cards.items()}
     page = src / "index.rst"
-    written = (tmp_path / "out" / "index.html").stat().st_mtime_ns
     page.write_text(page.read_text() + "\n.. A comment: the page is written again.\n")
-    assert not build()
-    assert (tmp_path / "out" / "index.html").stat().st_mtime_ns != written
-    assert cards() == drawn
+    assert build() == cards
+    assert {page: card.stat().st_mtime_ns for page, card in cards.items()} == drawn
     page.write_text(page.read_text().replace("Home\n====", "Start\n=====", 1))
-    assert build()  # a new title: that page's card is drawn again
-    assert len(cards()) == len(drawn)
-    assert cards() != drawn
+    again = build()
+    assert again["cv"] == cards["cv"]
+    assert again["index"] != cards["index"]
+    assert again["index"].is_file()
+    assert not cards["index"].exists()  # the old title's card is not online
 
 
 def test_a_sharded_index_is_built_again_only_where_pages_changed(
@@ -350,3 +360,31 @@ def test_a_sharded_index_is_built_again_only_where_pages_changed(
     assert json.loads((bundle / "portfolio-shards.json").read_text()) == []
     shutil.rmtree(tmp_path / "clean")
     assert differing(bundle.parent, build("clean").parent) == []
+
+
+def test_a_card_that_cannot_be_drawn_as_asked_is_a_warning(tmp_path: Path) -> None:
+    # sphinxext-opengraph's own warnings, said while the card is drawn apart
+    src = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-cv", src)
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text().replace(
+            '["sphinx_portfolio"]', '["sphinx_portfolio", "sphinxext.opengraph"]'
+        )
+        + 'ogp_site_url = "https://example.org/site/"\n'
+        + 'ogp_social_cards = {"image": "no-such-logo.png"}\n'
+    )
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html"),
+            *(str(src), str(tmp_path / "out"), "-d", str(tmp_path / "dt")),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert (
+        "social card of index: [Social card]: image file doesn't exist" in done.stderr
+    )
+    assert "[portfolio.social-card]" in done.stderr

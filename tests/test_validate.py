@@ -202,6 +202,7 @@ def test_cases_cover_every_bib_code() -> None:
         "cv-pdf",
         "search",
         "news",
+        "social-card",
         "bib-missing",
         "bib-encoding",
     }

@@ -12,7 +12,9 @@ search, from the site itself.
 
 The index is built again only when a page's content changed, into a folder of its
 own that then replaces the bundle whole: Pagefind adds to an existing bundle, which
-kept the fragments of removed pages.
+kept the fragments of removed pages.  Above ``SHARD_ABOVE`` paper pages, they are
+indexed in shards, bundles of their own merged by the search script, and a bundle
+is built again only when its own pages changed: Pagefind has no incremental mode.
 
 Sphinx's own index (``searchindex.js``) is not built: no page loads it, and feeding
 it every written page was a tenth of a rebuild's time at 1,000 works.

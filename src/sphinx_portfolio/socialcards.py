@@ -1,20 +1,25 @@
-"""sphinxext-opengraph's social cards, with matplotlib imported only to draw one.
+"""sphinxext-opengraph's social cards, drawn beside the build, with matplotlib
+loaded only to draw one.
 
 sphinxext-opengraph imports its card module when it is loaded, and that module
 imports matplotlib: 0.5 to 0.9 s of every build here, a no-op one included, and of
-every rebuild of the preview.  Yet a card is drawn only when its page's title or
-description changed; the others are on disk already.  So, when this extension is
-loaded first, a stand-in takes the card module's place in ``sys.modules``:
+every rebuild of the preview; an edited work's new card then cost the import again
+in the middle of the build.  So, when this extension is loaded first, a stand-in
+takes the card module's place in ``sys.modules``:
 
 * its default settings are the module's own, read from its source (not run);
-* a card asked for with the same arguments as one drawn before is answered from a
-  record in the build state (``portfolio-social-cards.json``), while its file is in
-  the output folder;
-* any other use imports the real module, which draws the card and gives the path
-  recorded from then on.
+* a card is named by a digest of everything it is drawn from
+  (``_images/social_previews/summary_<page>_<digest>.png``): a card whose file
+  exists is not drawn again;
+* a new card is drawn by the module's own function in a process of its own,
+  started for the build's first new card, which imports matplotlib while the build
+  goes on; the build waits for it at its end, and a card it could not draw is a
+  ``portfolio.social-card`` warning.  (A parallel write worker, which ends before
+  the build, draws its cards itself.)
 
-The site is the same either way; when matplotlib is missing, or the module's source
-is not what the stand-in reads, sphinxext-opengraph is left to itself.
+Any other use of the module imports the real one.  When matplotlib is missing, or
+the module's source is not what the stand-in reads, sphinxext-opengraph is left to
+itself.
 """
 
 from __future__ import annotations
@@ -25,16 +30,45 @@ import importlib
 import importlib.machinery
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .warnings_ import PortfolioWarning
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 MODULE = "sphinxext.opengraph._social_cards"
-RECORD = "portfolio-social-cards.json"
+FOLDER = "_images/social_previews"
+#: the drawing process: one card a line of JSON on stdin, drawn by the module's
+#: own function, then moved to the name given; one line of outcome per card
+DRAWER = """\
+import json, logging, os, sys, types
+from pathlib import Path
+from sphinxext.opengraph._social_cards import create_social_card
+
+class Kept(logging.Handler):
+    def emit(self, record):
+        said.append(record.getMessage())
+
+logging.getLogger("sphinx").addHandler(Kept(logging.WARNING))
+env = types.SimpleNamespace()
+for line in sys.stdin:
+    job, said = json.loads(line), []
+    try:
+        drawn = Path(job["outdir"]) / create_social_card(
+            *job["args"], env=env, **job["kwargs"]
+        )
+        if drawn != Path(job["target"]):
+            os.replace(drawn, job["target"])
+    except Exception as error:
+        said.append(f"{type(error).__name__}: {error}")
+    print(json.dumps({"page": job["args"][5], "said": said}), flush=True)
+"""
 
 
 def _defaults(source: str) -> dict[str, Any] | None:
@@ -47,26 +81,27 @@ def _defaults(source: str) -> dict[str, Any] | None:
     return None
 
 
-class _Record:
-    """The cards drawn before, for one build state folder: ``{digest: path}``."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / RECORD
-        try:
-            self.cards: dict[str, str] = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            self.cards = {}
-        self.changed = False
-
-    def save(self, outdir: Path | None) -> None:
-        """Write the record, without the cards whose file is gone."""
-        if outdir is not None:
-            kept = {k: v for k, v in self.cards.items() if (outdir / v).is_file()}
-            self.changed |= kept != self.cards
-            self.cards = kept
-        if self.changed:
-            self.path.write_text(json.dumps(self.cards, sort_keys=True, indent=0))
-            self.changed = False
+def _digest(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """What a card is drawn from: the texts and settings, and the images' bytes
+    (not where the project or the output folder lie)."""
+    config = args[0] if args and isinstance(args[0], dict) else {}
+    srcdir = Path(kwargs.get("srcdir", "."))
+    images = []
+    for name in (
+        config.get("image"),
+        config.get("image_mini"),
+        kwargs.get("html_logo"),
+    ):
+        path = srcdir / str(name) if name else None
+        images.append(
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            if path is not None and path.is_file()
+            else None
+        )
+    made_of = [args, kwargs.get("html_logo"), images]
+    return hashlib.sha256(
+        json.dumps(made_of, sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
 
 
 class StandIn(types.ModuleType):
@@ -78,7 +113,11 @@ class StandIn(types.ModuleType):
         self.__file__ = spec.origin
         self.DEFAULT_SOCIAL_CONFIG = defaults
         self._real: types.ModuleType | None = None
-        self._records: dict[Path, _Record] = {}
+        #: the process drawing this build's new cards, and how many it was given
+        self.drawer: subprocess.Popen[str] | None = None
+        self.jobs = 0
+        #: the process that started the build (a parallel write worker is another)
+        self.main = os.getpid()
 
     def _module(self) -> types.ModuleType:
         if self._real is None:
@@ -95,25 +134,55 @@ class StandIn(types.ModuleType):
         return getattr(self._module(), name)
 
     def create_social_card(self, *args: Any, **kwargs: Any) -> Path:
-        env = kwargs["env"]
+        """The card's path in the output folder; drawn (beside the build) if new."""
         outdir = Path(kwargs["outdir"])
-        made_of = [args, sorted((k, str(v)) for k, v in kwargs.items() if k != "env")]
-        digest = hashlib.sha256(repr(made_of).encode()).hexdigest()
-        record = self._records.get(Path(env.doctreedir))
-        if record is None:
-            record = self._records[Path(env.doctreedir)] = _Record(Path(env.doctreedir))
-        known = record.cards.get(digest)
-        if known is not None and (outdir / known).is_file():
-            return Path(known)
-        path = Path(self._module().create_social_card(*args, **kwargs))
-        record.cards[digest] = path.as_posix()
-        record.changed = True
-        return path
+        drawn_from = {k: v for k, v in kwargs.items() if k != "env"}
+        digest = _digest(args, kwargs)
+        page = str(args[5]).replace("/", "_")
+        relative = Path(FOLDER) / f"summary_{page}_{digest}.png"
+        target = outdir / relative
+        if target.is_file():
+            return relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.getpid() != self.main:
+            drawn = outdir / self._module().create_social_card(*args, **kwargs)
+            if drawn != target:
+                os.replace(drawn, target)
+            return relative
+        if self.drawer is None:
+            self.drawer = subprocess.Popen(
+                [sys.executable, "-c", DRAWER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        job = {"args": args, "kwargs": drawn_from, "outdir": str(outdir)}
+        stdin = self.drawer.stdin
+        if stdin is not None:
+            stdin.write(json.dumps({**job, "target": str(target)}, default=str) + "\n")
+            stdin.flush()
+        self.jobs += 1
+        return relative
 
-    def save(self, folder: Path, outdir: Path) -> None:
-        record = self._records.get(folder)
-        if record is not None:
-            record.save(outdir)
+    def finish(self) -> list[str]:
+        """Wait for the drawing process; what it said (sphinxext-opengraph's own
+        warnings, such as a missing image) and what it could not draw."""
+        drawer, jobs = self.drawer, self.jobs
+        self.drawer, self.jobs = None, 0
+        if drawer is None:
+            return []
+        stdout, stderr = drawer.communicate()
+        outcomes = [json.loads(line) for line in stdout.splitlines()]
+        problems = [
+            f"{outcome['page']}: {said}"
+            for outcome in outcomes
+            for said in outcome["said"]
+        ]
+        if len(outcomes) < jobs:
+            lines = stderr.strip().splitlines() or [f"exit {drawer.returncode}"]
+            problems.append(f"the drawing process stopped: {lines[-1]}")
+        return problems
 
 
 def install() -> None:
@@ -138,13 +207,23 @@ def install() -> None:
         sys.modules[MODULE] = StandIn(spec, defaults)
 
 
-def save_record(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``: the cards drawn by this build, for the next."""
+def note_process(app: Sphinx) -> None:
+    """``builder-inited``: the process whose cards are drawn beside it."""
     module = sys.modules.get(MODULE)
-    if exception is None and isinstance(module, StandIn):
-        module.save(Path(app.doctreedir), Path(app.outdir))
+    if isinstance(module, StandIn):
+        module.main = os.getpid()
+
+
+def finish_drawing(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: every new card drawn; what went wrong, as warnings."""
+    module = sys.modules.get(MODULE)
+    if isinstance(module, StandIn):
+        for problem in module.finish():
+            PortfolioWarning.SOCIAL_CARD.log(f"social card of {problem}", None)
 
 
 def setup_social_cards(app: Sphinx) -> None:
     install()
-    app.connect("build-finished", save_record)
+    app.connect("builder-inited", note_process)
+    # while Pagefind indexes (160 to 900), before the build ends
+    app.connect("build-finished", finish_drawing, priority=940)

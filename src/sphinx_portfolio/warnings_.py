@@ -61,6 +61,8 @@ class PortfolioWarning(Enum):
     """An entry appears in no publication list of the site (build only)."""
     CV_PDF = "cv-pdf"
     """The CV PDF could not be written (no WeasyPrint, no CV document)."""
+    SOCIAL_CARD = "social-card"
+    """A page's social card (sphinxext-opengraph) could not be drawn."""
     SEARCH = "search"
     """The search index could not be built (Pagefind missing or failing)."""
     NEWS = "news"
