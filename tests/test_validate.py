@@ -203,6 +203,7 @@ def test_cases_cover_every_bib_code() -> None:
         "search",
         "news",
         "social-card",
+        "config",
         "bib-missing",
         "bib-encoding",
     }

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from sphinx.config import ENUM
-from sphinx.errors import ConfigError
+from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,6 +19,95 @@ if TYPE_CHECKING:
 WEB_BUILDERS = frozenset({"html", "dirhtml"})
 
 
+#: what a check returns: '' when the value is right, else what was expected
+Check = Callable[[Any], str]
+
+
+def _found(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def text(value: Any) -> str:
+    return "" if isinstance(value, str) else "a string"
+
+
+def flag(value: Any) -> str:
+    return "" if isinstance(value, bool) else "True or False"
+
+
+def names(value: Any) -> str:
+    ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+    return "" if ok else "a list of names, e.g. ['D. Dong']"
+
+
+def mapping(value: Any) -> str:
+    ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
+    return "" if ok else "a dict of schema.org properties, e.g. {'jobTitle': '...'}"
+
+
+def within_site(suffix: str = "", empty: bool = True) -> Check:
+    """A path inside the built site: relative, with no '..', '\\' or empty part."""
+
+    def check(value: Any) -> str:
+        expected = "a path inside the built site, e.g. " + (
+            "'cv.pdf'" if suffix else "'publications'"
+        )
+        if not isinstance(value, str):
+            return expected
+        if not value:
+            return "" if empty else expected
+        parts = value.split("/")
+        if (
+            value.startswith("/")
+            or "\\" in value
+            or ":" in value
+            or any(part in {"", ".", ".."} for part in parts)
+            or (suffix and not value.lower().endswith(suffix))
+        ):
+            return expected
+        return ""
+
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str:
+        ok = isinstance(value, str) and value.lower() in {c.lower() for c in choices}
+        return "" if ok else "one of " + ", ".join(repr(c) for c in choices)
+
+    return check
+
+
+#: the schemes a profile link may have
+PROFILE_SCHEMES = ("http", "https", "mailto")
+PROFILE_KEYS = {"label", "url", "text"}
+
+
+def profile_list(value: Any) -> str:
+    expected = (
+        "a list of {'label': ..., 'url': ..., 'text': ...} (text optional), "
+        "each url http(s) or mailto"
+    )
+    if not isinstance(value, (list, tuple)):
+        return expected
+    for n, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            return f"{expected}; item {n} is {_found(item)}"
+        unknown = sorted(set(item) - PROFILE_KEYS, key=str)
+        if unknown:
+            return f"{expected}; item {n} has the unknown key {_found(unknown[0])}"
+        if not {"label", "url"} <= item.keys():
+            return f"{expected}; item {n} has no 'label' or no 'url'"
+        if not all(isinstance(item[key], str) and item[key].strip() for key in item):
+            return f"{expected}; item {n} has a value that is not a non-empty string"
+        url = urlsplit(item["url"].strip())
+        scheme = url.scheme.lower()
+        if scheme not in PROFILE_SCHEMES or (scheme != "mailto" and not url.netloc):
+            return f"{expected}; item {n} links to {_found(item['url'])}"
+    return ""
+
+
 @dataclass(frozen=True)
 class Option:
     name: str
@@ -25,6 +115,8 @@ class Option:
     rebuild: str
     types: Any
     help: str
+    #: what the value must be; a wrong one is reported and the default used
+    check: Check = text
 
 
 OPTIONS = (
@@ -42,6 +134,7 @@ OPTIONS = (
         "env",
         (list, tuple),
         "Other spellings of the owner's name that should also be emphasised.",
+        check=names,
     ),
     Option(
         "portfolio_paper_dir",
@@ -49,6 +142,7 @@ OPTIONS = (
         "html",
         (str,),
         "The folder of the generated page per paper (and its .bib); '' for none.",
+        check=within_site(),
     ),
     Option(
         "portfolio_publications_page",
@@ -64,6 +158,7 @@ OPTIONS = (
         (list, tuple),
         "Profile links, each {'label': ..., 'url': ..., 'text': ...}: shown by "
         "profile-links, and the JSON-LD Person's email and sameAs.",
+        check=profile_list,
     ),
     Option(
         "portfolio_person",
@@ -72,6 +167,7 @@ OPTIONS = (
         (dict,),
         "More schema.org Person properties for the home page's JSON-LD "
         "(affiliation, alumniOf, ...).",
+        check=mapping,
     ),
     Option(
         "portfolio_touch_icon",
@@ -101,6 +197,7 @@ OPTIONS = (
         "html",
         (str,),
         "The PDF's file name, at the root of the built site.",
+        check=within_site(".pdf", empty=False),
     ),
     Option(
         "portfolio_search",
@@ -109,13 +206,15 @@ OPTIONS = (
         (bool,),
         "Full-text search with Pagefind (pip install 'pagefind[extended]'), behind "
         "the theme's search box, Ctrl+K and search page.",
+        check=flag,
     ),
     Option(
         "portfolio_cv_paper",
         "A4",
         "html",
-        ENUM("A4", "Letter"),
+        (str,),
         "The CV's paper size.",
+        check=one_of("A4", "Letter"),
     ),
 )
 
@@ -133,19 +232,25 @@ def setup_config(app: Sphinx) -> None:
 
 
 def check_config(app: Sphinx, config: Config) -> None:
+    """``config-inited``: each of our values checked; a wrong one is a
+    ``portfolio.config`` warning naming the option, what it must be and what it
+    is, and the build goes on with the default (never a traceback)."""
+    for option in OPTIONS:
+        value = config[option.name]
+        expected = option.check(value)
+        if expected:
+            PortfolioWarning.CONFIG.log(
+                f"{option.name} must be {expected}; found {_found(value)} "
+                f"(using {_found(option.default)})",
+                None,
+            )
+            config[option.name] = option.default
     if not config.portfolio_owner.strip():
-        msg = "portfolio_owner must name the site's owner, e.g. 'Daize Dong'"
-        raise ConfigError(msg)
-    if not all(isinstance(name, str) for name in config.portfolio_owner_aliases):
-        msg = "portfolio_owner_aliases must be a list of names"
-        raise ConfigError(msg)
-    for profile in config.portfolio_profiles:
-        if not isinstance(profile, dict) or not {"label", "url"} <= profile.keys():
-            msg = f"portfolio_profiles: {profile!r} needs a 'label' and a 'url'"
-            raise ConfigError(msg)
-    if config.portfolio_paper_dir.strip("/") != config.portfolio_paper_dir:
-        msg = "portfolio_paper_dir is a folder name such as 'publications'"
-        raise ConfigError(msg)
+        PortfolioWarning.CONFIG.log(
+            "portfolio_owner must name the site's owner, e.g. 'Daize Dong'; "
+            "found nothing",
+            None,
+        )
     # On ReadTheDocs, the project's own address is the canonical one.
     canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
     if canonical:

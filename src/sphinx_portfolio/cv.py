@@ -395,12 +395,13 @@ def write_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
     unless that was done while the CV page was written."""
     if exception is not None or not enabled(app):
         return
-    if app not in _STARTED:
-        start_cv_pdf(app)
-    _STARTED.discard(app)
     source = _cache(app, "typ")
-    if source.is_file() and source.stat().st_size > SIDE_BY_SIDE:
-        finish_cv_pdf(app, None)
+    # a large CV is set last, alone (`finish_cv_pdf`), so that Typst's memory is
+    # not added to Pagefind's and the card drawer's
+    if app not in _STARTED and not (
+        source.is_file() and source.stat().st_size > SIDE_BY_SIDE
+    ):
+        start_cv_pdf(app)
 
 
 def start_cv_pdf(app: Sphinx) -> None:
@@ -439,7 +440,11 @@ def start_cv_pdf(app: Sphinx) -> None:
 
 
 def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
-    """``build-finished``, after the search index: Typst's outcome."""
+    """``build-finished``, after the search index: Typst's outcome (a large CV is
+    started here)."""
+    if exception is None and enabled(app) and app not in _STARTED:
+        start_cv_pdf(app)
+    _STARTED.discard(app)
     running = _SETTING.pop(app, None)
     if running is None:
         return

@@ -41,7 +41,7 @@ from .pages import frame_key
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sphinx.application import Sphinx
 
@@ -211,18 +211,33 @@ def start_index(app: Sphinx, exception: BaseException | None) -> None:
         LOGGER.info("search index is up to date")
         return
     sharded = len(groups) > 1
-    runs = {
-        group: _start_pagefind(app, out, state, group, groups[group], excluded, sharded)
-        for group in stale
-    }
-    _INDEXING[app] = (runs, groups, digests, time.perf_counter())
+
+    def start(group: str) -> tuple[subprocess.Popen[str] | None, Path]:
+        return _start_pagefind(app, out, state, group, groups[group], excluded, sharded)
+
+    # as many at a time as there are cores (each is multithreaded; more would
+    # only add up their memory), the rest as they finish
+    at_once = max(1, min(2, os.cpu_count() or 1))
+    runs = {group: start(group) for group in stale[:at_once]}
+    _INDEXING[app] = (
+        runs,
+        stale[at_once:],
+        start,
+        groups,
+        digests,
+        time.perf_counter(),
+    )
 
 
-#: each build's Pagefind processes, from `start_index` to `finish_index`
+Run = tuple[subprocess.Popen[str] | None, Path]
+#: each build's Pagefind processes from `start_index` to `finish_index`: those
+#: running, the bundles waiting, how to start one, the pages and their digests
 _INDEXING: weakref.WeakKeyDictionary[
     Sphinx,
     tuple[
-        dict[str, tuple[subprocess.Popen[str] | None, Path]],
+        dict[str, Run],
+        list[str],
+        Callable[[str], Run],
         dict[str, list[str]],
         dict[str, str],
         float,
@@ -236,19 +251,25 @@ def finish_index(app: Sphinx, exception: BaseException | None) -> None:
     indexing = _INDEXING.pop(app, None)
     if indexing is None:
         return
-    runs, groups, digests, start = indexing
+    running, waiting, start_one, groups, digests, start = indexing
     bundle = Path(app.outdir) / BUNDLE
     failure = ""
-    for process, fresh in runs.values():
+    runs: dict[str, Run] = {}
+    while running:
+        group = next(iter(running))
+        process, fresh = runs[group] = running.pop(group)
         if process is None:
             failure = failure or "Pagefind did not start"
-            continue
-        stdout, stderr = process.communicate()
-        if process.returncode or not (fresh / "pagefind-entry.json").is_file():
-            lines = (stderr or stdout).strip().splitlines()
-            failure = failure or (
-                lines[-1] if lines else f"exit status {process.returncode}"
-            )
+        else:
+            stdout, stderr = process.communicate()
+            if process.returncode or not (fresh / "pagefind-entry.json").is_file():
+                lines = (stderr or stdout).strip().splitlines()
+                failure = failure or (
+                    lines[-1] if lines else f"exit status {process.returncode}"
+                )
+        if waiting:
+            following = waiting.pop(0)
+            running[following] = start_one(following)
     shutil.rmtree(Path(app.doctreedir) / PAGES, ignore_errors=True)
     if failure:
         PortfolioWarning.SEARCH.log(

@@ -67,6 +67,9 @@ class PortfolioWarning(Enum):
     """The search index could not be built (Pagefind missing or failing)."""
     NEWS = "news"
     """The news file cannot be read, or an item has no valid date or no text."""
+    CONFIG = "config"
+    """A ``portfolio_*`` value in conf.py is not what the option takes (its default
+    is used)."""
     DIRECTIVE = "directive"
     """A directive of ours was given an option value it does not know."""
 
