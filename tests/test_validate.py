@@ -150,6 +150,12 @@ CASES = {
             "author positions between 1 and 2, e.g. {1, 2}"
         ],
     ),
+    "bad-selected": (
+        entry(selected="y"),
+        [
+            'refs.bib:6: [bad-selected] bad: selected "y" must be one of: yes, no, true, false'
+        ],
+    ),
     "unknown-status": (
         entry(status="accepted"),
         [
@@ -204,6 +210,8 @@ def test_cases_cover_every_bib_code() -> None:
         "news",
         "social-card",
         "config",
+        "empty-list",
+        "filter",
         "bib-missing",
         "bib-encoding",
     }

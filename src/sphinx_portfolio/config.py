@@ -85,26 +85,27 @@ PROFILE_KEYS = {"label", "url", "text"}
 
 
 def profile_list(value: Any) -> str:
-    expected = (
-        "a list of {'label': ..., 'url': ..., 'text': ...} (text optional), "
-        "each url http(s) or mailto"
-    )
-    if not isinstance(value, (list, tuple)):
-        return expected
-    for n, item in enumerate(value, start=1):
-        if not isinstance(item, dict):
-            return f"{expected}; item {n} is {_found(item)}"
-        unknown = sorted(set(item) - PROFILE_KEYS, key=str)
-        if unknown:
-            return f"{expected}; item {n} has the unknown key {_found(unknown[0])}"
-        if not {"label", "url"} <= item.keys():
-            return f"{expected}; item {n} has no 'label' or no 'url'"
-        if not all(isinstance(item[key], str) and item[key].strip() for key in item):
-            return f"{expected}; item {n} has a value that is not a non-empty string"
-        url = urlsplit(item["url"].strip())
-        scheme = url.scheme.lower()
-        if scheme not in PROFILE_SCHEMES or (scheme != "mailto" and not url.netloc):
-            return f"{expected}; item {n} links to {_found(item['url'])}"
+    ok = isinstance(value, (list, tuple))
+    return "" if ok else "a list of profiles, each {'label': ..., 'url': ...}"
+
+
+def profile_problem(item: Any) -> str:
+    """What is wrong with one profile ('' if nothing)."""
+    if not isinstance(item, dict):
+        return "must be {'label': ..., 'url': ..., 'text': ...} (text optional)"
+    unknown = sorted(set(item) - PROFILE_KEYS, key=str)
+    if unknown:
+        return (
+            f"has the unknown key {_found(unknown[0])} (a profile has label, url, text)"
+        )
+    if not {"label", "url"} <= item.keys():
+        return "needs a 'label' and a 'url'"
+    if not all(isinstance(item[key], str) and item[key].strip() for key in item):
+        return "must have non-empty strings as values"
+    url = urlsplit(item["url"].strip())
+    scheme = url.scheme.lower()
+    if scheme not in PROFILE_SCHEMES or (scheme != "mailto" and not url.netloc):
+        return "must link to an http(s) or mailto address"
     return ""
 
 
@@ -187,14 +188,14 @@ OPTIONS = (
     Option(
         "portfolio_cv_doc",
         "",
-        "html",
+        "env",
         (str,),
         "The document printed to the CV PDF (e.g. 'cv'); '' (default) for no PDF.",
     ),
     Option(
         "portfolio_cv_pdf",
         "cv.pdf",
-        "html",
+        "env",
         (str,),
         "The PDF's file name, at the root of the built site.",
         check=within_site(".pdf", empty=False),
@@ -245,6 +246,18 @@ def check_config(app: Sphinx, config: Config) -> None:
                 None,
             )
             config[option.name] = option.default
+    good = []
+    for n, item in enumerate(config.portfolio_profiles, start=1):
+        problem = profile_problem(item)
+        if problem:
+            PortfolioWarning.CONFIG.log(
+                f"portfolio_profiles item {n} {problem}; found {_found(item)} "
+                "(left out)",
+                None,
+            )
+        else:
+            good.append(item)
+    config.portfolio_profiles = good
     if not config.portfolio_owner.strip():
         PortfolioWarning.CONFIG.log(
             "portfolio_owner must name the site's owner, e.g. 'Daize Dong'; "

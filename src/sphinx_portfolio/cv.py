@@ -361,6 +361,8 @@ def keep_cv_source(
     translated and kept (a parallel write worker's too) for ``build-finished``."""
     if not enabled(app):
         return
+    if app.config.portfolio_cv_doc not in app.env.found_docs:
+        return  # no PDF to link (reported when the build finishes)
     context["portfolio_cv_pdf"] = app.config.portfolio_cv_pdf
     if pagename == app.config.portfolio_cv_doc and doctree is not None:
         source = _source(app, doctree)
@@ -411,10 +413,12 @@ def start_cv_pdf(app: Sphinx) -> None:
     location = (config.portfolio_cv_doc, 1)
     source = _cache(app, "typ")
     if not source.is_file():
+        known = config.portfolio_cv_doc in app.env.found_docs
         PortfolioWarning.CV_PDF.log(
             f"cannot write {config.portfolio_cv_pdf}: the document "
-            f'"{config.portfolio_cv_doc}" (portfolio_cv_doc) was not written',
-            location,
+            f'"{config.portfolio_cv_doc}" (portfolio_cv_doc in conf.py) '
+            + ("was not written" if known else "is not a document of the site"),
+            location if known else None,
         )
         return
     target = Path(app.outdir) / config.portfolio_cv_pdf
@@ -468,6 +472,16 @@ class CVDownloadDirective(SphinxDirective):
     """``cv-download``: the "Download CV (PDF)" link, for the screen only."""
 
     def run(self) -> list[nodes.Node]:
+        config = self.config
+        written = config.portfolio_cv_doc in self.env.found_docs
+        if not (written and config.portfolio_cv_pdf):
+            PortfolioWarning.DIRECTIVE.log(
+                "cv-download: no CV PDF is written (portfolio_cv_doc and "
+                "portfolio_cv_pdf in conf.py name the document and the file); "
+                "the link is left out",
+                (self.env.docname, self.lineno),
+            )
+            return []
         paragraph = nodes.paragraph(classes=["cv-download", "cv-screen-only"])
         paragraph += site_file_link(self.config.portfolio_cv_pdf, "Download CV (PDF)")
         return [paragraph]

@@ -10,7 +10,10 @@ year groups with their own anchors, and the legend for ``*``.
 
 from __future__ import annotations
 
+import ast
+import difflib
 import functools
+import json
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -143,7 +146,8 @@ def _open_item(self: HTML5Translator, node: publication_item) -> None:
     attributes = {
         "data-year": node["year"],
         "data-kind": node["kind"],
-        "data-topics": "|".join(node["topics"]),
+        # a JSON list: a topic may hold any character, "|" and "," included
+        "data-topics": json.dumps(node["topics"], ensure_ascii=False),
     }
     self.body.append(self.starttag(node, "li", "", **attributes))
 
@@ -293,7 +297,9 @@ class PublicationFilterDirective(SphinxDirective):
     """The filter form for the publication lists of this page."""
 
     def run(self) -> list[nodes.Node]:
-        return [publication_filter()]
+        node = publication_filter()
+        self.set_source_info(node)
+        return [node]
 
 
 # -- the transform -----------------------------------------------------------------
@@ -392,6 +398,12 @@ class PublicationFilterTransform(SphinxPostTransform):
         if not filters:
             return
         items = list(self.document.findall(publication_item))
+        if not items:
+            for node in filters:
+                PortfolioWarning.DIRECTIVE.log(
+                    "publication-filter: this page has no publication list to filter",
+                    node,
+                )
         years = sorted(
             {i["year"] for i in items}, key=lambda y: (y == "none", y), reverse=True
         )
@@ -516,7 +528,86 @@ def check_listed(app: Sphinx, env: BuildEnvironment) -> list[str]:
                 "(check the :filter: of your publications directives)",
                 f"{display_path(pub.path)}:{pub.line}",
             )
+    check_lists(env)
     return []
+
+
+#: the names a ``:filter:`` knows besides the fields (sphinxcontrib-bibtex's)
+FILTER_NAMES = frozenset(
+    {"type", "key", "cited", "docname", "docnames", "author", "editor"}
+)
+#: the fields this extension documents for refs.bib, which a filter may name
+#: even when no entry has them yet
+OUR_FIELDS = frozenset(
+    {"selected", "status", "keywords", "abbr", "code", "openreview", "project"}
+)
+
+
+def check_lists(env: BuildEnvironment) -> None:
+    """Each bullet list's ``:filter:`` names only fields some entry has (or ours)
+    and keys that exist; a list that shows no work says so.  On every build, at
+    the directive's line, as the bib files may have changed without the page."""
+    domain = cast("BibtexDomain", env.get_domain("cite"))
+    bibdata = get_bibdata(env)
+    entries = bibdata.data.entries
+    fields = FILTER_NAMES | OUR_FIELDS
+    fields |= {name.lower() for entry in entries.values() for name in entry.fields}
+    keys = {key.lower() for key in entries}
+    shown = Counter(citation.bibliography_key for citation in _citations(env))
+    for key, listing in sorted(domain.bibliographies.items()):
+        if listing.list_ != "bullet":
+            continue
+        where = (key.docname, listing.line)
+        tree = listing.filter_
+        for name in sorted(
+            {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+            - fields
+            - {"True", "False", "None"}
+        ):
+            close = difflib.get_close_matches(name, sorted(fields), n=1)
+            PortfolioWarning.FILTER.log(
+                f':filter: names the field "{name}", which no entry has'
+                + (f'; did you mean "{close[0]}"?' if close else ""),
+                where,
+            )
+        for value in sorted({k.lower() for k in listing.keys} - keys):
+            PortfolioWarning.FILTER.log(
+                f'the list names the key "{value}", which no entry has (renamed or '
+                "removed from the bib files?)",
+                where,
+            )
+        for value in sorted(_compared_with_key(tree) - keys):
+            PortfolioWarning.FILTER.log(
+                f':filter: names the key "{value}", which no entry has (renamed or '
+                "removed from the bib files?)",
+                where,
+            )
+        if not shown[key]:
+            PortfolioWarning.EMPTY_LIST.log(
+                "this publication list shows no work: "
+                + (
+                    "its :filter: matches none"
+                    if entries
+                    else "the bib files have no entry"
+                ),
+                where,
+            )
+
+
+def _compared_with_key(tree: ast.AST) -> set[str]:
+    """The strings a filter compares ``key`` with (``key == "x"``, ``key in
+    {...}``), lowercased as sphinxcontrib-bibtex compares them."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        if any(isinstance(side, ast.Name) and side.id == "key" for side in sides):
+            for side in sides:
+                for part in ast.walk(side):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        found.add(part.value.lower())
+    return found
 
 
 def add_filter_script(

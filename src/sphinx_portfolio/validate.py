@@ -229,7 +229,31 @@ def status(pub: Publication, entry: Entry, owners: list[NameKey]) -> Iterator[Pr
         )
 
 
-RULES: tuple[Rule, ...] = (required_fields, field_formats, latex_markup, people, status)
+#: what ``selected`` takes (anything else would quietly leave the work out)
+SELECTED = ("yes", "no", "true", "false")
+
+
+def selected(
+    pub: Publication, entry: Entry, owners: list[NameKey]
+) -> Iterator[Problem]:
+    value = entry.fields.get("selected", "").strip()
+    if "selected" in entry.fields and value.lower() not in SELECTED:
+        yield _problem(
+            pub,
+            "selected",
+            W.BAD_SELECTED,
+            f'selected "{value}" must be one of: {", ".join(SELECTED)}',
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    required_fields,
+    field_formats,
+    latex_markup,
+    people,
+    status,
+    selected,
+)
 
 
 def lost_entries(bibdata: BibData) -> Iterator[Problem]:

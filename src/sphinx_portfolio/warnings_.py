@@ -10,6 +10,7 @@ these subtypes, so ``-W`` makes it fatal, ``suppress_warnings =
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from sphinx.util import logging
 
@@ -57,23 +58,33 @@ class PortfolioWarning(Enum):
     """``equal_contribution`` is not a list of author positions."""
     UNKNOWN_STATUS = "unknown-status"
     """``status`` is not one of the known statuses."""
+    BAD_SELECTED = "bad-selected"
+    """``selected`` is not yes, no, true or false."""
     UNLISTED = "unlisted"
     """An entry appears in no publication list of the site (build only)."""
     CV_PDF = "cv-pdf"
-    """The CV PDF could not be written (no WeasyPrint, no CV document)."""
+    """The CV PDF could not be written (Typst missing or failing, or
+    ``portfolio_cv_doc`` names no document)."""
     SOCIAL_CARD = "social-card"
     """A page's social card (sphinxext-opengraph) could not be drawn."""
     SEARCH = "search"
     """The search index could not be built (Pagefind missing or failing)."""
     NEWS = "news"
-    """The news file cannot be read, or an item has no valid date or no text."""
+    """news.toml cannot be read or parsed, has a table or key it does not know,
+    or an item without a date of the calendar or without text."""
+    EMPTY_LIST = "empty-list"
+    """A publication list shows no work (its filter matches none, or refs.bib is
+    empty)."""
+    FILTER = "filter"
+    """A ``:filter:`` names a field no entry has, or a key no entry has."""
     CONFIG = "config"
     """A ``portfolio_*`` value in conf.py is not what the option takes (its default
     is used)."""
     DIRECTIVE = "directive"
-    """A directive of ours was given an option value it does not know."""
+    """A directive of ours was given an option value it does not know, or cannot
+    show what it is for (``cv-download`` without a PDF, a filter without a list)."""
 
-    def log(self, message: str, location: str | tuple[str, int] | None) -> None:
+    def log(self, message: str, location: str | tuple[str, int] | Any) -> None:
         """Log *message* at *location* (``path:line`` or ``(docname, line)``)."""
         LOGGER.warning(
             message, type=WARNING_TYPE, subtype=self.value, location=location

@@ -16,7 +16,7 @@
   const matches = (li, wanted, words) =>
     (!wanted.year || li.dataset.year === wanted.year) &&
     (!wanted.kind || li.dataset.kind === wanted.kind) &&
-    (!wanted.topic || li.dataset.topics.split("|").includes(wanted.topic)) &&
+    (!wanted.topic || JSON.parse(li.dataset.topics || "[]").includes(wanted.topic)) &&
     words.every((word) => texts.get(li).includes(word));
 
   function readUrl() {
