@@ -173,3 +173,36 @@ def test_every_page_within_the_byte_budget(
         assert kib <= BUDGET_KIB, (path, kib)
         heaviest = max(heaviest, (kib, path))
     print(f"heaviest page: {heaviest[1]}, {heaviest[0]:.1f} KiB")
+
+
+def test_a_topic_with_any_character_can_be_chosen(
+    make_app: Any, rootdir: Path, tmp_path: Path, page: Any
+) -> None:
+    # topics are a JSON list in the page: "|" or "," in a topic is part of it
+    import shutil
+
+    from .conftest import serve
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-basic", src)
+    (src / "index.rst").write_text(
+        "Publications\n============\n\n.. publication-filter::\n\n.. publications::\n"
+    )
+    bib = src / "refs.bib"
+    bib.write_text(
+        bib.read_text().replace(
+            "keywords = {Mixture of Experts, Graphs}",
+            "keywords = {Sparse | Dense, Graphs}",
+        )
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    with serve(app.outdir) as base:
+        page.goto(f"{base}/index.html")
+        options = page.locator("#publication-filter-topic option").all_inner_texts()
+        assert "Sparse | Dense" in options
+        page.select_option("#publication-filter-topic", "Sparse | Dense")
+        page.wait_for_function(
+            "document.querySelectorAll('li.publication:not([hidden])').length === 1"
+        )
+        assert "topic=Sparse+%7C+Dense" in page.url
