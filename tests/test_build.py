@@ -255,11 +255,8 @@ def test_a_work_edited_is_the_only_one_rendered_again(
     assert len(rendered) == 4
 
 
-def test_social_cards_are_drawn_beside_the_build(tmp_path: Path) -> None:
-    # sphinxext-opengraph imports matplotlib when it is loaded; the build itself
-    # never does: a new card is drawn by a process of its own, an old one kept
-    from PIL import Image
-
+def with_opengraph(tmp_path: Path, more: str = "") -> Path:
+    """The CV test root with sphinxext-opengraph's cards on, and *more* conf.py."""
     src = tmp_path / "src"
     shutil.copytree(REPO / "tests" / "roots" / "test-cv", src)
     conf = src / "conf.py"
@@ -268,7 +265,17 @@ def test_social_cards_are_drawn_beside_the_build(tmp_path: Path) -> None:
             '["sphinx_portfolio"]', '["sphinx_portfolio", "sphinxext.opengraph"]'
         )
         + 'ogp_site_url = "https://example.org/site/"\n'
+        + more
     )
+    return src
+
+
+def test_social_cards_are_drawn_beside_the_build(tmp_path: Path) -> None:
+    # sphinxext-opengraph imports matplotlib when it is loaded; the build itself
+    # never does: a new card is drawn by a process of its own, an old one kept
+    from PIL import Image
+
+    src = with_opengraph(tmp_path)
     out = tmp_path / "out"
     probe = (
         "import sys\n"
@@ -364,16 +371,7 @@ def test_a_sharded_index_is_built_again_only_where_pages_changed(
 
 def test_a_card_that_cannot_be_drawn_as_asked_is_a_warning(tmp_path: Path) -> None:
     # sphinxext-opengraph's own warnings, said while the card is drawn apart
-    src = tmp_path / "src"
-    shutil.copytree(REPO / "tests" / "roots" / "test-cv", src)
-    conf = src / "conf.py"
-    conf.write_text(
-        conf.read_text().replace(
-            '["sphinx_portfolio"]', '["sphinx_portfolio", "sphinxext.opengraph"]'
-        )
-        + 'ogp_site_url = "https://example.org/site/"\n'
-        + 'ogp_social_cards = {"image": "no-such-logo.png"}\n'
-    )
+    src = with_opengraph(tmp_path, 'ogp_social_cards = {"image": "no-such-logo.png"}\n')
     done = subprocess.run(
         [
             *(sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html"),

@@ -188,37 +188,32 @@ class Edits(RuleBasedStateMachine):
         )
         self.save_bib()
 
-    @rule(index=INDEX, topics=TOPICS)
-    def change_topics(self, index: int, topics: list[str]) -> None:
-        # a field no list shows as text: only the items' data and the filter
+    def set_field(self, index: int, name: str, value: str | None) -> None:
+        """Work *index* with field *name* set to *value* (before its title), or
+        without it (None); then the build."""
         index %= len(self.bib.entries)
-        work = re.sub(r"(?m)^\s*keywords\s*=.*\n", "", self.bib.entries[index])
-        if topics:
+        work = re.sub(rf"(?m)^\s*{name}\s*=.*\n", "", self.bib.entries[index])
+        if value is not None:
             work = re.sub(
                 r"(?m)^(\s*title\s*=)",
-                lambda m: f"  keywords = {{{', '.join(topics)}}},\n{m.group(1)}",
+                lambda m: f"  {name} = {{{value}}},\n{m.group(1)}",
                 work,
                 count=1,
             )
         self.bib.entries[index] = work
         self.save_bib()
 
+    @rule(index=INDEX, topics=TOPICS)
+    def change_topics(self, index: int, topics: list[str]) -> None:
+        # a field no list shows as text: only the items' data and the filter
+        self.set_field(index, "keywords", ", ".join(topics) if topics else None)
+
     @rule(index=INDEX)
     def toggle_selected(self, index: int) -> None:
         # the work moves into or out of the home page's list, its keys unchanged
-        index %= len(self.bib.entries)
-        work = self.bib.entries[index]
-        if re.search(r"(?m)^\s*selected\s*=", work):
-            work = re.sub(r"(?m)^\s*selected\s*=.*\n", "", work)
-        else:
-            work = re.sub(
-                r"(?m)^(\s*title\s*=)",
-                lambda m: f"  selected = {{yes}},\n{m.group(1)}",
-                work,
-                count=1,
-            )
-        self.bib.entries[index] = work
-        self.save_bib()
+        work = self.bib.entries[index % len(self.bib.entries)]
+        chosen = re.search(r"(?m)^\s*selected\s*=", work)
+        self.set_field(index, "selected", None if chosen else "yes")
 
     @rule(seed=st.integers(0, 2**32))
     def reorder(self, seed: int) -> None:

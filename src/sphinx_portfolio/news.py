@@ -135,10 +135,11 @@ def read_news(path: Path) -> tuple[list[NewsItem], list[tuple[int, str]]]:
         news = []
     headers = [n for n, t in zip(starts, tables, strict=True) if t == "news"]
     ends = [*headers[1:], raw.count("\n") + 2]
+    lines = raw.splitlines()
     items = []
     for n, item in enumerate(news):
         line = headers[n] if n < len(headers) else 1
-        body = raw.splitlines()[line : (ends[n] if n < len(ends) else line) - 1]
+        body = lines[line : (ends[n] if n < len(ends) else line) - 1]
 
         def key_line(key: str, line: int = line, body: list[str] = body) -> int:
             for offset, text in enumerate(body, start=1):
