@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["docs", "tests", "lint"]
+nox.options.sessions = ["docs", "tests", "lowest", "build", "lint"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -50,9 +50,57 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """pytest, offline: extension test roots, the real site, headless Chromium."""
+    """pytest, offline: extension test roots, the real site, headless Chromium.
+
+    On every core, one test file a worker (pytest-xdist); `-- -n 0` runs them in
+    this process, e.g. with `-- -n 0 tests/test_site.py -k metadata`.
+    """
     install(session, "test")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *PARALLEL, *session.posargs)
+
+
+#: pytest on every core, a test file's tests in one worker (they share its fixtures)
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
+#: what ``nox -s lowest`` runs: the extension's own tests, the checks, the command
+#: line and the wheel (the real site's and the browser's need the pinned theme)
+LOWEST_TESTS = (
+    "tests/test_extension.py",
+    "tests/test_validate.py",
+    "tests/test_mistakes.py",
+    "tests/test_package.py",
+    "tests/test_scaffold.py",
+)
+
+
+@nox.session
+def lowest(session: nox.Session) -> None:
+    """The extension's tests at the lowest versions pyproject.toml allows.
+
+    uv installs the package with its `site` extra, every direct requirement at its
+    floor (`--resolution lowest-direct`), beside the pinned test tools.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lowest"))
+    python = Path(session.virtualenv.location, "bin", "python")
+    session.run(
+        *("uv", "pip", "install", "--quiet", "--python", str(python)),
+        *("--resolution", "lowest-direct", "--reinstall-package", "sphinx-portfolio"),
+        ".[site]",
+        *nox.project.dependency_groups(PYPROJECT, "tools"),
+    )
+    session.run("uv", "pip", "list", "--python", str(python), silent=False)
+    session.run("pytest", *PARALLEL, *LOWEST_TESTS, *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """The wheel and sdist into dist/, their metadata checked by twine."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "build"))
+    out = Path(session.create_tmp(), "dist")
+    session.run("python", "-m", "build", "--outdir", str(out))
+    session.run("twine", "check", "--strict", *map(str, out.glob("*")))
+    Path("dist").mkdir(exist_ok=True)
+    for made in out.glob("*"):
+        made.replace(Path("dist", made.name))
 
 
 @nox.session

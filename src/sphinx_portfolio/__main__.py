@@ -2,6 +2,7 @@
 
 ``python -m sphinx_portfolio check refs.bib``: the build's checks, standalone.
 ``python -m sphinx_portfolio serve``: the live preview (:mod:`.preview`).
+``python -m sphinx_portfolio new DIR --name NAME``: a new portfolio (:mod:`.scaffold`).
 
 Prints every problem as ``refs.bib:LINE: [code] message`` and exits with 1 when
 there is any; the owner's name comes from ``--owner`` or from the Sphinx
@@ -57,7 +58,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("docs/conf.py"),
         help="a Sphinx conf.py to read portfolio_owner from (default: docs/conf.py)",
     )
+    new = commands.add_parser(
+        "new",
+        help="write a new portfolio into DIR (new or empty), ready to build",
+        description="Write a complete portfolio for NAME into DIR: pages with text "
+        "saying what goes where, a sample work in refs.bib, news.toml, conf.py, "
+        "noxfile.py, pyproject.toml with pins, .readthedocs.yaml, a README, a test.",
+    )
+    new.add_argument("dir", type=Path, metavar="DIR")
+    new.add_argument("--name", required=True, help="the researcher's name")
+    new.add_argument("--email", help="an email address, linked on the home page")
+    new.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that is not empty, replacing files of the same names",
+    )
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return write_new(args.dir, args.name, args.email, args.force)
     owner = args.owner
     if not owner and args.conf.is_file():
         owner = owner_from_conf(args.conf)
@@ -74,6 +92,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
     return 1 if problems else 0
+
+
+def write_new(target: Path, name: str, email: str | None, force: bool) -> int:
+    from .scaffold import ScaffoldError, new
+
+    try:
+        written = new(target, name, email, force)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(
+        f"\n{len(written)} files written. Build the site:\n"
+        f"  cd {target} && python3 -m pip install nox && python3 -m nox -s docs",
+        file=sys.stderr,
+    )
+    return 0
 
 
 if __name__ == "__main__":
