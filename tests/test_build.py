@@ -76,7 +76,7 @@ def test_paper_pages_from_the_shell_are_the_themes_own(
     # paper pages are the theme's page rendered once with placeholders, then
     # filled in: byte for byte what the theme renders for each page, hostile
     # titles included (the hostile root uses sphinx-book-theme)
-    from sphinx_portfolio import pages
+    from sphinx_portfolio import papers as pages
 
     def build(name: str) -> dict[str, str]:
         found = {}

@@ -138,9 +138,10 @@ def test_new_site_holds_every_file_its_readme_names(new_site: Path) -> None:
     readme = (new_site / "README.md").read_text()
     docs, tests = "python3 -m nox -s docs", "python3 -m nox -s tests"
     own = (ROOT / "README.md").read_text()
-    assert f"python3 -m pip install nox && {docs}" in own
+    install = 'python3 -m pip install "nox[uv]" && '
+    assert f"{install}{docs} " in own
     for command in docs, tests:
-        assert f"python3 -m pip install nox && {command}  " in readme
+        assert f"{install}{command} " in readme
     groups = tomllib.loads((new_site / "pyproject.toml").read_text())[
         "dependency-groups"
     ]

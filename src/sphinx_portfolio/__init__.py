@@ -29,39 +29,34 @@ from __future__ import annotations
 import os
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sphinxcontrib.bibtex.bibfile import BibData as CiteBibData
-from sphinxcontrib.bibtex.bibfile import BibFile
-
-from . import bibdata, validate
+from . import bibdata, bibtex_adapter, validate
 from .collector import setup_collector
 from .config import owner_names, setup_config
 from .cv import setup_cv
-from .lists import citations_stale, get_bibdata, setup_lists
+from .exports import setup_exports
+from .head import setup_head
+from .lists import citations_stale, setup_lists
 from .news import setup_news
 from .outputs import setup_outputs
-from .pages import setup_pages
+from .papers import setup_papers
+from .profiles import setup_profiles
 from .rendered import setup_rendered
 from .search import setup_search
-from .site import setup_site
+from .sitemap import setup_sitemap
 from .socialcards import setup_social_cards
-from .style import register_style
+from .state import bib_paths, get_bibdata
+from .style import keep_formatted, register_style
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-    from sphinxcontrib.bibtex.domain import BibtexDomain
 
 __version__ = "0.3.0"
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-
-
-def bib_paths(app: Sphinx) -> list[Path]:
-    names = app.config.bibtex_bibfiles or ()
-    return [(Path(app.confdir) / name).resolve() for name in names]
 
 
 def read_bibfiles(app: Sphinx) -> None:
@@ -83,25 +78,15 @@ def read_bibfiles(app: Sphinx) -> None:
         if list(previous.data.entries) != list(parsed.data.entries):
             _KEYS_CHANGED.add(app)
         parsed.checked = validate.check(parsed, owner)
-        # entries that did not change keep their formatted text
-        parsed.formatted = {
-            key: text
-            for key, text in previous.formatted.items()
-            if previous.owner == owner
-            and parsed.publications.get(key) == previous.publications[key]
-        }
+        keep_formatted(previous, parsed)
     for problem in parsed.checked:
         problem.kind.log(problem.message, problem.location)
     app.env.portfolio_bibdata = parsed  # type: ignore[attr-defined]
-    register_style(parsed.publications, parsed.formatted)
-    domain = cast("BibtexDomain", app.env.get_domain("cite"))
-    domain.data["bibdata"] = CiteBibData(
-        encoding=app.config.bibtex_encoding,
-        bibfiles={
-            path: BibFile(mtime=mtime, keys=dict.fromkeys(parsed.files[path]))
-            for path, mtime in parsed.mtimes.items()
-        },
-        data=parsed.data,
+    bibtex_adapter.hand_over(
+        app.env,
+        app.config.bibtex_encoding,
+        {path: (mtime, parsed.files[path]) for path, mtime in parsed.mtimes.items()},
+        parsed.data,
     )
 
 
@@ -129,8 +114,7 @@ def reread_changed_bibfiles(
         return []
     _BIBFILES_MOVED.discard(app)
     _KEYS_CHANGED.discard(app)
-    domain = cast("BibtexDomain", env.get_domain("cite"))
-    return sorted({key.docname for key in domain.bibliographies} - removed)
+    return sorted(bibtex_adapter.list_documents(env) - removed)
 
 
 def drop_bib_dependency(app: Sphinx, doctree: Any) -> None:
@@ -141,11 +125,7 @@ def drop_bib_dependency(app: Sphinx, doctree: Any) -> None:
     whose lists changed).  Footnote citations are formatted while the document is
     read: a document with them keeps depending on the files."""
     env = app.env
-    if (
-        env.temp_data.get("bibtex_footbibliography_count")
-        or env.temp_data.get("bibtex_foot_old_refs")
-        or env.temp_data.get("bibtex_foot_new_refs")
-    ):
+    if bibtex_adapter.reads_footnotes(env):
         return
     dependencies = env.dependencies.get(env.docname)
     if dependencies:
@@ -173,14 +153,18 @@ def add_static_files(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
+    register_style()
     setup_config(app)
     setup_collector(app)
     setup_lists(app)
     setup_rendered(app)
     setup_social_cards(app)
-    setup_pages(app)
+    setup_papers(app)
+    setup_exports(app)
     setup_cv(app)
-    setup_site(app)
+    setup_head(app)
+    setup_profiles(app)
+    setup_sitemap(app)
     setup_news(app)
     setup_search(app)
     setup_outputs(app)
@@ -191,7 +175,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_files)
     return {
         "version": __version__,
-        "env_version": 10,
+        "env_version": 11,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

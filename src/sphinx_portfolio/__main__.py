@@ -106,7 +106,7 @@ def write_new(target: Path, name: str, email: str | None, force: bool) -> int:
         print(path)
     print(
         f"\n{len(written)} files written. Build the site:\n"
-        f"  cd {target} && python3 -m pip install nox && python3 -m nox -s docs",
+        f"  cd {target}\n  python3 -m pip install 'nox[uv]' && python3 -m nox -s docs",
         file=sys.stderr,
     )
     return 0

@@ -23,14 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pybtex.errors
 from pybtex.database import BibliographyData, Entry, Person
-from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.exceptions import PybtexError
-from pybtex.plugin import find_plugin
 from pybtex.richtext import Text
-from pybtex.scanner import PybtexSyntaxError
 
+from . import bibtex_adapter
 from .warnings_ import PortfolioWarning
 
 #: Display labels of the ``status`` field's values.
@@ -189,9 +186,6 @@ class BibData:
     parsed_starts: dict[Path, set[int]] = field(default_factory=dict)
     #: a file-name-safe, unique slug per key: paper pages and anchors use it
     slugs: dict[str, str] = field(default_factory=dict)
-    #: each publication's list entry as pybtex rich text, formatted once and kept
-    #: in the environment (sphinxcontrib-bibtex formats every list on every build)
-    formatted: dict[str, Any] = field(default_factory=dict)
     #: each entry parsed on its own, by its text: the next parse takes the entries
     #: whose text did not change from here (see :meth:`_LocatingParser.parse_by_entry`)
     chunks: dict[str, ParsedEntry] = field(default_factory=dict)
@@ -209,6 +203,12 @@ class ParsedEntry:
     publication: Publication | None = None
 
 
+def publication_of(entry: Entry) -> Publication:
+    """The model of a parsed entry: :func:`parse` sets it on the entry itself, so
+    that what is handed an entry (the pybtex style) needs nothing else."""
+    return entry.portfolio_publication  # type: ignore[no-any-return]
+
+
 def mtime(path: Path) -> float:
     """As sphinxcontrib-bibtex records it, so that its cache check agrees."""
     try:
@@ -223,13 +223,6 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-@functools.cache
-def _text_backend() -> Any:
-    # pybtex looks a backend up through importlib.metadata on every render_as():
-    # about 15 ms each, which made parsing 100 entries take 40 s.
-    return find_plugin("pybtex.backends", "text")()
 
 
 #: what LaTeX decoding changes: commands, groups, math, ties, comments, the
@@ -270,7 +263,7 @@ def readable_latex(value: str) -> bool:
 
 
 def decode_latex(value: str) -> str:
-    return str(Text.from_latex(value).render(_text_backend()))
+    return str(Text.from_latex(value).render(bibtex_adapter.backend("text")))
 
 
 # -- parsing with locations --------------------------------------------------------
@@ -279,22 +272,7 @@ _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]\w*)[ \t]*[{(]", re.MULTILINE
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
 
 
-class _FieldLocatingParser(LowLevelParser):  # type: ignore[misc]
-    """pybtex's low-level parser, noting the line where each field starts."""
-
-    def parse_command(self) -> Any:
-        self.field_lines: dict[str, int] = {}
-        return super().parse_command()
-
-    def parse_field(self) -> None:
-        self.eat_whitespace()
-        line = self.lineno
-        super().parse_field()
-        if self.current_field_name:
-            self.field_lines.setdefault(self.current_field_name.lower(), line)
-
-
-class _LocatingParser(Parser):  # type: ignore[misc]
+class _LocatingParser(bibtex_adapter.LocatingParser):
     """pybtex's parser, remembering where each entry is and every error."""
 
     def __init__(
@@ -324,16 +302,16 @@ class _LocatingParser(Parser):  # type: ignore[misc]
     def line_at(self, offset: int) -> int:
         return bisect.bisect_right(self.newlines, offset - 1) + 1
 
-    def handle_error(self, error: PybtexError) -> None:
-        if not isinstance(error, PybtexSyntaxError):  # a repeated field
-            self.problem(self.entry_line, PortfolioWarning.BIB_DATA, str(error))
-            return
-        # Locate the error at the start of its entry: an unclosed brace is found
-        # only lines later, where the parser gives up.
-        line = self.line_at(error.error_context_info[0] or 0)
-        message = f"syntax error: {error.args[0]}"
-        if error.lineno and error.lineno != line:
-            message += f" on line {error.lineno}, in the entry that starts here"
+    def data_error(self, message: str) -> None:  # a repeated field
+        self.problem(self.entry_line, PortfolioWarning.BIB_DATA, message)
+
+    def syntax_error(self, offset: int, lineno: int | None, message: str) -> None:
+        # Located at the start of its entry: an unclosed brace is found only
+        # lines later, where the parser gives up.
+        line = self.line_at(offset)
+        message = f"syntax error: {message}"
+        if lineno and lineno != line:
+            message += f" on line {lineno}, in the entry that starts here"
         self.problem(line, PortfolioWarning.BIB_SYNTAX, message)
 
     def parse_file(self, path: Path) -> list[str]:
@@ -407,8 +385,8 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         if (
             alone.bibdata.problems
             or len(alone.data.entries) != 1
-            or alone.data._preamble
-            or len(alone.macros) != len(self.macros)
+            or alone.holds_preamble()
+            or alone.macro_count() != self.macro_count()
         ):
             return None
         key, entry = next(iter(alone.data.entries.items()))
@@ -434,49 +412,26 @@ class _LocatingParser(Parser):  # type: ignore[misc]
         return True
 
     def parse_string(self, text: str) -> BibliographyData:
-        # pybtex's own loop (Parser.parse_string), plus the locations.
         if text is not self.text:
             self.use_text(text)
-        self.unnamed_entry_counter = 1
-        commands = _FieldLocatingParser(
-            text,
-            keyless_entries=self.keyless_entries,
-            handle_error=self.handle_error,
-            want_entry=self.data.want_entry,
-            macros=self.macros,
-        )
-        for command, body in commands:
-            kind = command.lower()
-            if kind == "preamble":
-                self.process_preamble(*body)
-            elif kind != "string":
-                start = commands.command_start
-                source = text[start : commands.pos].strip()
-                line = self.line_at(start)
-                self.bibdata.parsed_starts[self.path].add(line)
-                self.process_located_entry(
-                    command, body, line, commands.field_lines, source
-                )
+        for command in self.commands(text):
+            source = text[command.start : command.end].strip()
+            line = self.line_at(command.start)
+            self.bibdata.parsed_starts[self.path].add(line)
+            self.process_located_entry(command, line, source)
         return self.data
 
     def process_located_entry(
-        self,
-        command: str,
-        body: tuple[str | None, list[Any]],
-        line: int,
-        field_lines: dict[str, int],
-        source: str,
+        self, command: bibtex_adapter.Command, line: int, source: str
     ) -> None:
-        key = body[0]
+        key = command.body[0]
         if key is None:  # a syntax error, already reported, cut the entry short
             return
         if self.is_duplicate(key, line):
             return
-        self.where[key.lower()] = (self.path, line, field_lines, source)
+        self.where[key.lower()] = (self.path, line, command.field_lines, source)
         self.entry_line = line
-        with pybtex.errors.capture() as errors:
-            self.process_entry(command, *body)
-        for error in errors:
+        for error in self.process_captured(command):
             self.problem(line, PortfolioWarning.BIB_DATA, f"{key}: {error}")
 
 
@@ -521,6 +476,7 @@ def parse(
             if parsed is not None:
                 parsed.publication = pub
         bibdata.publications[key] = pub
+        entry.portfolio_publication = pub
         # sphinxcontrib-bibtex's :filter: reads the raw fields: give it the
         # normalised values ("Under Review" is "under review", "true" is "yes")
         if pub.status:

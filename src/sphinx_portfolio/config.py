@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 
-#: The builders that write a website: pages, exports, the PDF and the feed are theirs.
-WEB_BUILDERS = frozenset({"html", "dirhtml"})
-
-
 #: what a check returns: '' when the value is right, else what was expected
 Check = Callable[[Any], str]
 

@@ -15,7 +15,6 @@ and 215 MB in a process of its own, Typst takes 0.4 s and 90 MB (benchmarks/READ
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import re
@@ -31,10 +30,11 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .config import WEB_BUILDERS
-from .lists import generates_pages, item_content
-from .pages import site_file_link
+from .exports import site_file_link
+from .lists import item_content
 from .rendered import filled, is_empty_item, store
+from .stamps import Stamps, digest
+from .state import WEB_BUILDERS, generates_pages
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -378,7 +378,7 @@ def keep_cv_source(
 #: (some 1,500 works) it runs after Pagefind, so that their memory is not added up
 SIDE_BY_SIDE = 600_000
 #: each build's Typst process, its source's digest, and when it started
-_SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], str, float]]
+_SETTING: weakref.WeakKeyDictionary[Sphinx, tuple[subprocess.Popen[str], Stamps, float]]
 _SETTING = weakref.WeakKeyDictionary()
 #: the builds whose PDF was seen to already this build (started, or up to date)
 _STARTED: weakref.WeakSet[Sphinx] = weakref.WeakSet()
@@ -426,12 +426,11 @@ def start_cv_pdf(app: Sphinx) -> None:
         version = importlib.metadata.version("typst")
     except importlib.metadata.PackageNotFoundError:
         version = ""
-    digest = hashlib.sha256(version.encode() + b"\n" + source.read_bytes()).hexdigest()
-    stamp = _cache(app, "sha256")
-    if version and target.is_file() and stamp.is_file() and stamp.read_text() == digest:
+    stamps = Stamps(app.doctreedir, "portfolio-cv.json")
+    if version and stamps.fresh("pdf", digest(version, source.read_bytes()), target):
         LOGGER.info(f"{config.portfolio_cv_pdf} is up to date")
         return
-    stamp.unlink(missing_ok=True)
+    stamps.forget("pdf")
     # a process of its own: Typst's memory (321 MB at 5,000 works) is not added to
     # the build's, which still holds the environment
     process = subprocess.Popen(
@@ -440,7 +439,7 @@ def start_cv_pdf(app: Sphinx) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    _SETTING[app] = (process, digest, time.perf_counter())
+    _SETTING[app] = (process, stamps, time.perf_counter())
 
 
 def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
@@ -452,7 +451,7 @@ def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
     running = _SETTING.pop(app, None)
     if running is None:
         return
-    process, digest, start = running
+    process, stamps, start = running
     _, stderr = process.communicate()
     config = app.config
     if process.returncode:
@@ -462,7 +461,7 @@ def finish_cv_pdf(app: Sphinx, exception: BaseException | None) -> None:
             (config.portfolio_cv_doc, 1),
         )
         return
-    _cache(app, "sha256").write_text(digest)
+    stamps.save()
     LOGGER.info(
         f"wrote {config.portfolio_cv_pdf} in {time.perf_counter() - start:.2f} s"
     )

@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import ast
 import difflib
-import functools
 import json
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import groupby
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from pybtex.plugin import find_plugin
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-from sphinxcontrib.bibtex import env_updated as bibtex_env_updated
-from sphinxcontrib.bibtex.directives import BibliographyDirective, BibliographyKey
-from sphinxcontrib.bibtex.nodes import bibliography
 
-from .bibdata import NO_YEAR, BibData, Publication, display_path
-from .config import WEB_BUILDERS
+from . import bibtex_adapter as adapter
+from .bibdata import NO_YEAR, Publication, display_path
+from .bibtex_adapter import BibliographyDirective, BibliographyKey, bibliography
 from .rendered import (
     filled,
     is_empty_item,
@@ -39,6 +35,14 @@ from .rendered import (
     store,
     translates_only,
 )
+from .state import (
+    HTML_ONLY,
+    TRANSPARENT,
+    add_node,
+    generates_pages,
+    get_bibdata,
+    paper_pagename,
+)
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -46,33 +50,12 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
-    from sphinxcontrib.bibtex.domain import BibtexDomain, Citation
-
-
-@functools.cache
-def docutils_backend() -> Any:
-    """pybtex's docutils backend, looked up once (each lookup scans entry points)."""
-    return find_plugin("pybtex.backends", "docutils")()
-
-
-def get_bibdata(env: BuildEnvironment) -> BibData:
-    """The build's :class:`BibData`, read by every consumer."""
-    found = getattr(env, "portfolio_bibdata", None)
-    return BibData() if found is None else cast(BibData, found)
-
-
-def generates_pages(builder: Builder) -> bool:
-    """Whether this build has a page per paper (an HTML build, pages not disabled)."""
-    return builder.name in WEB_BUILDERS and bool(builder.config.portfolio_paper_dir)
-
-
-def paper_pagename(env: BuildEnvironment, key: str) -> str:
-    return f"{env.config.portfolio_paper_dir}/{get_bibdata(env).slugs[key]}"
+    from sphinxcontrib.bibtex.domain import Citation
 
 
 def item_content(item: nodes.Element) -> list[nodes.Node]:
     """A list item's content: its formatted entry, the title linked to the paper."""
-    paragraph = docutils_backend().paragraph(item["portfolio_entry"])
+    paragraph = adapter.backend("docutils").paragraph(item["portfolio_entry"])
     title = paragraph.next_node(nodes.strong)
     if title is not None:
         link = paper_link("", "", *title.children)
@@ -82,15 +65,11 @@ def item_content(item: nodes.Element) -> list[nodes.Node]:
     return [paragraph]
 
 
-def _citations(env: BuildEnvironment) -> list[Citation]:
-    return cast("BibtexDomain", env.get_domain("cite")).citations
-
-
 def listing_docs(env: BuildEnvironment) -> dict[str, str]:
     """For each key, the document a paper page links back to: the configured
     publications page when it lists the work, else the page listing most works."""
     keys_by_doc: dict[str, set[str]] = {}
-    for citation in _citations(env):
+    for citation in adapter.citations(env):
         keys_by_doc.setdefault(citation.bibliography_key.docname, set()).add(
             citation.entry.key
         )
@@ -220,14 +199,6 @@ def visit_publication_filter(self: HTML5Translator, node: publication_filter) ->
     raise nodes.SkipNode
 
 
-def skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
-def pass_through(self: Any, node: nodes.Node) -> None:
-    pass
-
-
 def visit_as_list_item(self: Any, node: nodes.Node) -> None:
     self.visit_list_item(node)
 
@@ -276,21 +247,9 @@ class PublicationsDirective(BibliographyDirective):
         page with a list, and the environment, carry one dead node per entry (at
         5,000 entries, 0.4 s to unpickle a page's doctree for its table of
         contents).  Only the id, which its ``env-updated`` reads, is kept."""
-        domain = cast("BibtexDomain", self.env.get_domain("cite"))
         key = BibliographyKey(docname=self.env.docname, id_=node["ids"][0])
-        listing = domain.bibliographies[key]
-        if listing.list_ != "bullet":
-            return
-        ids = self.state.document.ids
-        for placeholder in listing.citation_nodes.values():
-            for id_ in placeholder["ids"]:
-                ids.pop(id_, None)
-        # what sphinxcontrib-bibtex reads of a placeholder: node["ids"][0]
-        kept = {
-            name: cast(nodes.Element, {"ids": placeholder["ids"][:1]})
-            for name, placeholder in listing.citation_nodes.items()
-        }
-        domain.bibliographies[key] = listing._replace(citation_nodes=kept)
+        if adapter.list_type(self.env, key) == "bullet":
+            adapter.drop_placeholders(self.env, key, self.state.document.ids)
 
 
 class PublicationFilterDirective(SphinxDirective):
@@ -314,14 +273,15 @@ class PublicationListTransform(SphinxPostTransform):
     default_priority = 4
 
     def run(self, **kwargs: Any) -> None:
-        domain = cast("BibtexDomain", self.env.get_domain("cite"))
         bibdata = get_bibdata(self.env)
         self.ids = set(self.document.ids)
         for bibnode in list(self.document.findall(bibliography)):
-            key = BibliographyKey(docname=bibnode["docname"], id_=bibnode["ids"][0])
-            if domain.bibliographies[key].list_ != "bullet":
+            key = adapter.list_key(bibnode)
+            if adapter.list_type(self.env, key) != "bullet":
                 continue
-            citations = [c for c in domain.citations if c.bibliography_key == key]
+            citations = [
+                c for c in adapter.citations(self.env) if c.bibliography_key == key
+            ]
             pubs = [bibdata.publications[c.entry.key] for c in citations]
             container = nodes.container(classes=["publication-list"])
             if bibnode.get("portfolio_group") == "year":
@@ -449,12 +409,11 @@ def place_citations(app: Sphinx, env: BuildEnvironment) -> list[str]:
     filters, sorts and formats every list again on every build, a no-op one
     included (0.7 s at 5,000 entries in two lists).  Its result is kept in the
     environment, so it is computed again only when an input changed."""
-    domain = cast("BibtexDomain", env.get_domain("cite"))
-    placed = bool(domain.citations) or not domain.bibliographies
+    placed = bool(adapter.citations(env)) or not adapter.list_documents(env)
     if app in _STALE or not placed:
         _STALE.discard(app)
         before = _shown(env)
-        written = set(bibtex_env_updated(app, env))
+        written = adapter.run_env_updated(app, env)
         after = _shown(env)
         # a document not read again is written again if what its lists show changed
         written.update(
@@ -470,7 +429,7 @@ def _shown(env: BuildEnvironment) -> dict[str, list[tuple[Any, ...]]]:
     """Each document's lists as what they show: every work placed in them, in
     order, with its entry as read and as formatted."""
     shown: dict[str, list[tuple[Any, ...]]] = {}
-    for citation in _citations(env):
+    for citation in adapter.citations(env):
         shown.setdefault(citation.bibliography_key.docname, []).append(
             (
                 citation.bibliography_key,
@@ -510,17 +469,14 @@ def _entry_content(entry: Any) -> tuple[Any, ...]:
 
 
 def replace_bibtex_env_updated(app: Sphinx) -> None:
-    for listener in list(app.events.listeners["env-updated"]):
-        if listener.handler is bibtex_env_updated:
-            app.disconnect(listener.id)
-            app.connect("env-updated", place_citations, priority=listener.priority)
+    adapter.replace_env_updated(app, place_citations)
     app.connect("env-get-outdated", note_removed)
     app.connect("env-before-read-docs", note_read)
 
 
 def check_listed(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: every work must appear in some list of the site."""
-    listed = {citation.entry.key for citation in _citations(env)}
+    listed = {citation.entry.key for citation in adapter.citations(env)}
     for pub in get_bibdata(env).publications.values():
         if pub.key not in listed:
             PortfolioWarning.UNLISTED.log(
@@ -532,10 +488,6 @@ def check_listed(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
-#: the names a ``:filter:`` knows besides the fields (sphinxcontrib-bibtex's)
-FILTER_NAMES = frozenset(
-    {"type", "key", "cited", "docname", "docnames", "author", "editor"}
-)
 #: the fields this extension documents for refs.bib, which a filter may name
 #: even when no entry has them yet
 OUR_FIELDS = frozenset(
@@ -547,18 +499,18 @@ def check_lists(env: BuildEnvironment) -> None:
     """Each bullet list's ``:filter:`` names only fields some entry has (or ours)
     and keys that exist; a list that shows no work says so.  On every build, at
     the directive's line, as the bib files may have changed without the page."""
-    domain = cast("BibtexDomain", env.get_domain("cite"))
     bibdata = get_bibdata(env)
     entries = bibdata.data.entries
-    fields = FILTER_NAMES | OUR_FIELDS
+    fields = adapter.FILTER_NAMES | OUR_FIELDS
     fields |= {name.lower() for entry in entries.values() for name in entry.fields}
     keys = {key.lower() for key in entries}
-    shown = Counter(citation.bibliography_key for citation in _citations(env))
-    for key, listing in sorted(domain.bibliographies.items()):
-        if listing.list_ != "bullet":
+    shown = Counter(citation.bibliography_key for citation in adapter.citations(env))
+    for listing in adapter.listings(env):
+        if listing.type != "bullet":
             continue
+        key = listing.key
         where = (key.docname, listing.line)
-        tree = listing.filter_
+        tree = listing.filter
         for name in sorted(
             {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
             - fields
@@ -617,15 +569,7 @@ def add_filter_script(
         app.add_js_file("portfolio-filter.js", loading_method="defer")
 
 
-#: What builders other than HTML do with our nodes.
-HTML_ONLY = (skip, None)
-TRANSPARENT = (pass_through, pass_through)
 AS_LIST_ITEM = (visit_as_list_item, depart_as_list_item)
-
-
-def add_node(app: Sphinx, node: type[nodes.Element], html: Any, others: Any) -> None:
-    """Register *node*: *html* visitors for HTML, *others* for every other builder."""
-    app.add_node(node, html=html, latex=others, text=others, man=others, texinfo=others)
 
 
 def setup_lists(app: Sphinx) -> None:

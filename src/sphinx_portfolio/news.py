@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 from sphinx.util.docutils import SphinxDirective
 
 from .bibdata import display_path
-from .config import WEB_BUILDERS
+from .state import WEB_BUILDERS
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ clean one in two ways, both fixed here:
 * **Pages that share a changed part were not written again**: the sidebar of
   every page shows every document's title and the toctree, and every page links
   our static files with a checksum.  When what every page shares changed
-  (:func:`.pages.frame_key`), every document is written again
+  (:func:`.state.frame_key`), every document is written again
   (``env-updated``), as a clean build would.
 """
 
@@ -34,11 +34,9 @@ from urllib.parse import unquote, urlsplit
 from sphinx.util import logging
 from sphinx.util.matching import DOTFILES, Matcher
 
-from . import cv, search
-from . import pages as pages_module
-from .config import WEB_BUILDERS
-from .lists import generates_pages, get_bibdata
-from .pages import frame_key
+from . import cv, exports, search
+from .stamps import Stamps
+from .state import WEB_BUILDERS, frame_key, generates_pages, get_bibdata
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -51,7 +49,7 @@ LOGGER = logging.getLogger(__name__)
 #: the list of the last build's files, in the doctree folder
 LEDGER = "portfolio-outputs.json"
 #: what the pages share, as of the last written build
-FRAME = "portfolio-frame.sha256"
+FRAME = "portfolio-frame.json"
 #: a folder listed as a whole (its files are the producer's own business)
 FOLDER_MARK = "/"
 #: Sphinx's output folders that hold what documents refer to
@@ -168,7 +166,7 @@ def produced(app: Sphinx) -> set[str]:
                 files.add(f"{folder}/{slug}{builder.out_suffix}")
             else:
                 files.add(_relative(out, builder.get_outfilename(f"{folder}/{slug}")))
-        files |= {_relative(out, path) for path in pages_module.export_paths(app)}
+        files |= {_relative(out, path) for path in exports.export_paths(app)}
     if search.enabled(app):
         files.add(search.BUNDLE + FOLDER_MARK)
     elif getattr(builder, "search", False):
@@ -234,8 +232,9 @@ def remove_stale(app: Sphinx, exception: BaseException | None) -> None:
             + (", ..." if len(removed) > 5 else "")
         )
     ledger.write_text(json.dumps({"out": str(out), "files": sorted(current)}, indent=0))
-    frame = _FRAMES.pop(app, None) or frame_key(app)
-    (Path(app.doctreedir) / FRAME).write_text(frame)
+    stamps = Stamps(app.doctreedir, FRAME)
+    stamps.fresh("frame", _FRAMES.pop(app, "") or frame_key(app))
+    stamps.save()
 
 
 #: each build's frame, from ``env-updated`` (nothing it is made of changes later)
@@ -248,13 +247,8 @@ def rewrite_on_frame_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
     the static files) differs from the last build's."""
     if app.builder.name not in WEB_BUILDERS:
         return []
-    stamp = Path(app.doctreedir) / FRAME
-    try:
-        previous = stamp.read_text()
-    except OSError:
-        previous = ""
     frame = _FRAMES[app] = frame_key(app)
-    if previous == frame:
+    if Stamps(app.doctreedir, FRAME).fresh("frame", frame):
         return []
     return sorted(env.found_docs)
 

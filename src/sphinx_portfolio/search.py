@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .config import WEB_BUILDERS
-from .lists import generates_pages
-from .pages import frame_key
+from .stamps import Stamps, digest
+from .state import WEB_BUILDERS, frame_key, generates_pages
 from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
@@ -72,14 +71,13 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     own, only what every page shares (the paper pages' key)."""
     if not enabled(app):
         return
-    stamp = Path(app.doctreedir) / "portfolio-search-page.sha256"
-    key = frame_key(app)
+    stamps = Stamps(app.doctreedir, "portfolio-search-page.json")
     written = app.builder.get_output_path("search")  # type: ignore[attr-defined]
-    if written.is_file() and stamp.is_file() and stamp.read_text() == key:
+    if stamps.fresh("search", frame_key(app), written):
         return
     yield "search", {}, "search.html"
     # resumed once Sphinx has written the page
-    stamp.write_text(key)
+    stamps.save()
 
 
 def is_unsearched(app: Sphinx, docname: str) -> bool:
@@ -184,30 +182,18 @@ def start_index(app: Sphinx, exception: BaseException | None) -> None:
     pages = _page_digests(out, state / "portfolio-search-pages.json")
     groups = _groups(app, pages)
     bundle = out / BUNDLE
-    stamps = state / STAMPS
-    try:
-        known = json.loads(stamps.read_text())
-    except (OSError, ValueError):
-        known = {}
-    digests = {
-        group: hashlib.sha256(
-            "\n".join(
-                [
-                    *(f"{name} {pages[name]}" for name in names),
-                    str(excluded),
-                    app.config.language or "",
-                ]
-            ).encode()
-        ).hexdigest()
-        for group, names in groups.items()
-    }
+    stamps = Stamps(state, STAMPS)
     stale = [
         group
-        for group, digest in digests.items()
-        if known.get(group) != digest
-        or not (bundle / group / "pagefind-entry.json").is_file()
-    ]
-    if not stale and set(known) == set(digests):
+        for group, names in groups.items()
+        if not stamps.fresh(
+            group,
+            digest(*(f"{name} {pages[name]}" for name in names), str(excluded),
+                   app.config.language or ""),
+            bundle / group / "pagefind-entry.json",
+        )
+    ]  # fmt: skip
+    if not stale and set(stamps.previous) == set(stamps.current):
         LOGGER.info("search index is up to date")
         return
     sharded = len(groups) > 1
@@ -224,14 +210,14 @@ def start_index(app: Sphinx, exception: BaseException | None) -> None:
         stale[at_once:],
         start,
         groups,
-        digests,
+        stamps,
         time.perf_counter(),
     )
 
 
 Run = tuple[subprocess.Popen[str] | None, Path]
 #: each build's Pagefind processes from `start_index` to `finish_index`: those
-#: running, the bundles waiting, how to start one, the pages and their digests
+#: running, the bundles waiting, how to start one, the pages and the stamps
 _INDEXING: weakref.WeakKeyDictionary[
     Sphinx,
     tuple[
@@ -239,7 +225,7 @@ _INDEXING: weakref.WeakKeyDictionary[
         list[str],
         Callable[[str], Run],
         dict[str, list[str]],
-        dict[str, str],
+        Stamps,
         float,
     ],
 ] = weakref.WeakKeyDictionary()
@@ -251,7 +237,7 @@ def finish_index(app: Sphinx, exception: BaseException | None) -> None:
     indexing = _INDEXING.pop(app, None)
     if indexing is None:
         return
-    running, waiting, start_one, groups, digests, start = indexing
+    running, waiting, start_one, groups, stamps, start = indexing
     bundle = Path(app.outdir) / BUNDLE
     failure = ""
     runs: dict[str, Run] = {}
@@ -279,8 +265,7 @@ def finish_index(app: Sphinx, exception: BaseException | None) -> None:
         )
         return
     _install(bundle, runs, groups)
-    stamps = Path(app.doctreedir) / STAMPS
-    stamps.write_text(json.dumps(digests, sort_keys=True))
+    stamps.save()
     LOGGER.info(f"search index built in {time.perf_counter() - start:.2f} s")
 
 

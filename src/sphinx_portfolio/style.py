@@ -1,9 +1,10 @@
 """The pybtex formatting style behind every publication list.
 
 sphinxcontrib-bibtex looks a style up by name and instantiates it without
-arguments, so the style reads the build's publication model from class attributes
-that :func:`register_style` sets for each build.  It formats that model; it does not
-re-derive anything from the raw BibTeX fields.
+arguments, then hands it pybtex entries: the style formats the model each entry
+carries (:func:`.bibdata.publication_of`), and re-derives nothing from the raw
+BibTeX fields.  It holds no state: each entry keeps its own formatted text, which
+lives as long as the entry (in the environment, while its text is unchanged).
 
 An entry reads::
 
@@ -13,11 +14,10 @@ An entry reads::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import ClassVar
+from collections.abc import Iterable, Iterator
+from typing import cast
 
 from pybtex.database import Entry
-from pybtex.plugin import register_plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
@@ -25,7 +25,8 @@ from pybtex.style.labels.number import LabelStyle
 from pybtex.style.names.plain import NameStyle
 from pybtex.style.sorting.none import SortingStyle
 
-from .bibdata import Author, Publication, newest_first
+from . import bibtex_adapter
+from .bibdata import Author, BibData, Publication, newest_first, publication_of
 
 STYLE_NAME = "portfolio"
 
@@ -39,10 +40,6 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
     default_label_style = LabelStyle
     default_sorting_style = SortingStyle
 
-    publications: ClassVar[Mapping[str, Publication]] = {}
-    #: key -> formatted entry, shared by every list and every build of one parse
-    formatted: ClassVar[dict[str, Text]] = {}
-
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         # BaseStyle binds these from its sorting and label plugins on the instance
@@ -51,7 +48,7 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
 
     def newest_first(self, entries: Iterable[Entry]) -> list[Entry]:
         by_key = {entry.key: entry for entry in entries}
-        order = newest_first(self.publications[key] for key in by_key)
+        order = newest_first(publication_of(entry) for entry in by_key.values())
         return [by_key[pub.key] for pub in order]
 
     def numbered(self, entries: Iterable[Entry]) -> Iterator[str]:
@@ -60,11 +57,37 @@ class PublicationStyle(BaseStyle):  # type: ignore[misc]
     def format_entry(
         self, label: str, entry: Entry, bib_data: object = None
     ) -> FormattedEntry:
-        text = self.formatted.get(entry.key)
-        if text is None:
-            text = format_publication(self.publications[entry.key])
-            self.formatted[entry.key] = text
-        return FormattedEntry(entry.key, text, label)
+        return FormattedEntry(entry.key, formatted(entry), label)
+
+
+#: the attribute of an entry holding its formatted text
+FORMATTED = "portfolio_formatted"
+
+
+def formatted(entry: Entry) -> Text:
+    """The entry's list text, formatted once (sphinxcontrib-bibtex formats every
+    list on every build) and kept on the entry."""
+    text = getattr(entry, FORMATTED, None)
+    if text is None:
+        text = format_publication(publication_of(entry))
+        setattr(entry, FORMATTED, text)
+    return cast(Text, text)
+
+
+def keep_formatted(previous: BibData, parsed: BibData) -> None:
+    """A work whose model is unchanged keeps its formatted text in a new parse
+    (whose entries may be new objects, when the file was parsed whole)."""
+    if previous.owner != parsed.owner:
+        return
+    for key, entry in parsed.data.entries.items():
+        old = previous.data.entries.get(key)
+        text = getattr(old, FORMATTED, None)
+        if (
+            text is not None
+            and old is not entry
+            and previous.publications.get(key) == parsed.publications.get(key)
+        ):
+            setattr(entry, FORMATTED, text)
 
 
 def format_author(author: Author) -> Text:
@@ -112,24 +135,6 @@ def format_publication(pub: Publication) -> Text:
     return Text(*parts)
 
 
-def register_style(
-    publications: Mapping[str, Publication], formatted: dict[str, Text]
-) -> None:
-    """Make ``bibtex_default_style = "portfolio"`` format *publications*, keeping
-    each formatted entry in *formatted*.
-
-    The class is registered once a process (pybtex scans the installed entry
-    points on each registration); each build sets its own model on it, so a
-    process that builds several sites in turn (the test suite) formats each
-    with its own.
-    """
-    PublicationStyle.publications = publications
-    PublicationStyle.formatted = formatted
-    if not _registered:
-        register_plugin(
-            "pybtex.style.formatting", STYLE_NAME, PublicationStyle, force=True
-        )
-        _registered.append(True)
-
-
-_registered: list[bool] = []
+def register_style() -> None:
+    """``bibtex_default_style = "portfolio"``: this style."""
+    bibtex_adapter.register_style(STYLE_NAME, PublicationStyle)

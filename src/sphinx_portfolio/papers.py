@@ -1,39 +1,35 @@
-"""Generated output: a page per paper, and the publication exports.
+"""A page per paper.
 
 Each paper page is built from docutils nodes (escaped by Sphinx's HTML
-translator) and rendered with the theme's ``page.html``; its ``<head>`` carries the
-Highwire tags and the JSON-LD of :mod:`.metadata`, escaped here.  The exports are
-``refs.bib`` (the file as written), ``publications.bib`` (without the site's own
-fields), ``publications.json`` (CSL-JSON) and one ``.bib`` per paper.
+translator) and filled into one rendered shell of the theme's ``page.html``
+(:class:`Shell`); its ``<head>`` carries the Highwire tags and the JSON-LD of
+:mod:`.metadata`, escaped here.  A page is written only when its content hash
+changed (:mod:`.stamps`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import posixpath
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from markupsafe import escape
-from sphinx.util.docutils import SphinxDirective
-from sphinx.util.osutil import relative_uri
 
+from . import bibtex_adapter as adapter
 from . import metadata
 from .bibdata import Publication, newest_first
-from .lists import (
+from .lists import listing_docs
+from .stamps import Stamps, digest
+from .state import (
     HTML_ONLY,
-    TRANSPARENT,
     add_node,
-    docutils_backend,
+    frame_key,
     generates_pages,
     get_bibdata,
-    listing_docs,
     paper_pagename,
 )
 from .style import format_authors, format_links, format_venue
@@ -66,53 +62,8 @@ def visit_copy_button(self: HTML5Translator, node: copy_button) -> None:
     raise nodes.SkipNode
 
 
-class site_file(nodes.Inline, nodes.TextElement):
-    """A link to ``file``, a file at the root of the built site (not a document)."""
-
-
-def visit_site_file(self: HTML5Translator, node: site_file) -> None:
-    here = self.builder.get_target_uri(self.builder.current_docname)
-    href = relative_uri(here, node["file"])
-    self.body.append(
-        self.starttag(node, "a", "", href=href, CLASS="reference download")
-    )
-
-
-def depart_site_file(self: HTML5Translator, node: site_file) -> None:
-    self.body.append("</a>")
-
-
-def site_file_link(file: str, label: str) -> site_file:
-    node = site_file("", label)
-    node["file"] = file
-    return node
-
-
-#: (file, label) of each export, as linked from ``publication-downloads``.
-EXPORTS = (
-    ("publications.bib", "BibTeX"),
-    ("publications.json", "CSL-JSON"),
-)
-
-
-class PublicationDownloadsDirective(SphinxDirective):
-    """``publication-downloads``: links to publications.bib, .json and refs.bib."""
-
-    def run(self) -> list[nodes.Node]:
-        sources = [Path(name).name for name in self.config.bibtex_bibfiles or ()]
-        files = [*EXPORTS, *((name, f"{name} (source)") for name in sources)]
-        paragraph = nodes.paragraph(
-            "", "Download every work: ", classes=["publication-downloads"]
-        )
-        for n, (name, label) in enumerate(files):
-            if n:
-                paragraph += nodes.Text(" · ")
-            paragraph += site_file_link(name, label)
-        return [paragraph]
-
-
 def _paragraph(text: Any, classes: list[str]) -> nodes.paragraph:
-    backend = docutils_backend()
+    backend = adapter.backend("docutils")
     return nodes.paragraph("", "", *text.render(backend), classes=classes)
 
 
@@ -279,7 +230,7 @@ def page_context(title: str, body: str, head: str) -> dict[str, Any]:
 
 
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """``html-collect-pages``: one page per publication, then the exports.
+    """``html-collect-pages``: one page per publication.
 
     Pages whose content hash matches the last build's are not written again."""
     if not generates_pages(app.builder):
@@ -288,23 +239,12 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     bibdata = get_bibdata(app.env)
     frame = frame_key(app)
     back = listing_docs(app.env)
-    manifest_file = Path(app.doctreedir) / "portfolio-pages.json"
-    try:
-        previous = json.loads(manifest_file.read_text())
-    except (OSError, ValueError):
-        previous = {}
-    manifest: dict[str, str] = {}
+    stamps = Stamps(app.doctreedir, "portfolio-pages.json")
     todo = []
     for pub in newest_first(bibdata.publications.values()):
         pagename = paper_pagename(app.env, pub.key)
-        key = hashlib.sha256(
-            f"{frame}\n{pub!r}\n{back.get(pub.key)}".encode()
-        ).hexdigest()
-        manifest[pagename] = key
-        if (
-            previous.get(pagename) != key
-            or not builder.get_output_path(pagename).is_file()
-        ):
+        made_of = digest(frame, repr(pub), str(back.get(pub.key)))
+        if not stamps.fresh(pagename, made_of, builder.get_output_path(pagename)):
             todo.append((pagename, pub))
     shell = Shell.render(app, app.config.portfolio_paper_dir) if todo else None
     for pagename, pub in todo:
@@ -333,104 +273,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             encoding=app.config.html_output_encoding,
             errors="xmlcharrefreplace",
         )
-    exports = _exports_key(app)
-    if previous.get(EXPORTS_KEY) != exports or not all(
-        path.is_file() for path in export_paths(app)
-    ):
-        write_exports(app)
-    manifest[EXPORTS_KEY] = exports
-    manifest_file.write_text(json.dumps(manifest, sort_keys=True))
-
-
-def frame_key(app: Sphinx) -> str:
-    """What every page shares with the rest of the site: a change to any of it
-    writes all paper pages and documents again. The sidebar (every document's
-    title and the toctree), the HTML configuration and theme options, the
-    extensions' versions, and the static files and templates (ours and the
-    site's)."""
-    env = app.env
-    confdir = Path(app.confdir)
-    folders = [HERE / "static", HERE / "templates"]
-    folders += [confdir / entry for entry in app.config.html_static_path]
-    folders += [confdir / entry for entry in app.config.templates_path]
-    # pages link static files with a checksum of their content: theirs counts
-    ours = sorted(
-        (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
-        for folder in dict.fromkeys(folders)
-        for path in ([folder] if folder.is_file() else folder.rglob("*"))
-        if path.is_file()
-    )
-    parts = [
-        repr(sorted((doc, title.astext()) for doc, title in env.titles.items())),
-        repr(sorted((doc, sorted(i)) for doc, i in env.toctree_includes.items())),
-        repr(sorted((name, ext.version) for name, ext in app.extensions.items())),
-        repr(getattr(getattr(app.builder, "build_info", None), "config_hash", "")),
-        repr(ours),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-#: the manifest's entry for the exports (not a page name: it has no slash)
-EXPORTS_KEY = "(exports)"
-
-
-def _exports_key(app: Sphinx) -> str:
-    """What the exports are written from: the bib files, the owner, our version."""
-    bibdata = get_bibdata(app.env)
-    version = app.extensions["sphinx_portfolio"].version
-    digest = hashlib.sha256(repr((bibdata.owner, version)).encode())
-    for path in bibdata.files:
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()
-
-
-def export_paths(app: Sphinx) -> list[Path]:
-    bibdata = get_bibdata(app.env)
-    out = Path(app.builder.outdir)
-    paper_dir = out / app.config.portfolio_paper_dir
-    return [
-        out / "publications.bib",
-        out / "publications.json",
-        *(out / path.name for path in bibdata.files if path.is_file()),
-        *(paper_dir / f"{slug}.bib" for slug in bibdata.slugs.values()),
-    ]
-
-
-def write_exports(app: Sphinx) -> None:
-    bibdata = get_bibdata(app.env)
-    out = Path(app.builder.outdir)
-    paper_dir = out / app.config.portfolio_paper_dir
-    paper_dir.mkdir(parents=True, exist_ok=True)
-    cleaned = []
-    # a paper's .bib is written again only when its text changed: a bib edit at
-    # 1,000 works wrote 1,000 files (the digests of the last ones are kept)
-    digests_file = Path(app.doctreedir) / "portfolio-exports.json"
-    try:
-        previous = json.loads(digests_file.read_text())
-    except (OSError, ValueError):
-        previous = {}
-    digests = {}
-    # in the lists' order, not the file's: moving an entry changes nothing
-    ordered = list(newest_first(bibdata.publications.values()))
-    for pub in ordered:
-        bibtex = metadata.clean_bibtex(pub.key, bibdata.data.entries[pub.key])
-        cleaned.append(bibtex)
-        path = paper_dir / f"{bibdata.slugs[pub.key]}.bib"
-        data = bibtex.encode("utf-8")
-        digest = digests[path.name] = hashlib.sha256(data).hexdigest()
-        if previous.get(path.name) != digest or not path.is_file():
-            path.write_bytes(data)
-    digests_file.write_text(json.dumps(digests))
-    (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
-    items = [metadata.csl(pub) for pub in ordered]
-    # one work a line: json's C encoder (indent= falls back to the Python one,
-    # a third of the exports' time at 1,000 works)
-    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
-    (out / "publications.json").write_text(f"[\n{lines}\n]\n", encoding="utf-8")
-    for path in bibdata.files:
-        if path.is_file():
-            shutil.copyfile(path, out / path.name)
+    stamps.save()
 
 
 def add_page_assets(
@@ -441,9 +284,7 @@ def add_page_assets(
         app.add_js_file("portfolio-copy.js", loading_method="defer")
 
 
-def setup_pages(app: Sphinx) -> None:
+def setup_papers(app: Sphinx) -> None:
     add_node(app, copy_button, (visit_copy_button, None), HTML_ONLY)
-    add_node(app, site_file, (visit_site_file, depart_site_file), TRANSPARENT)
-    app.add_directive("publication-downloads", PublicationDownloadsDirective)
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", add_page_assets)
