@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from sphinx_portfolio.warnings_ import PortfolioWarning
+from sphinx_portfolio.diagnostics import PortfolioWarning
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -484,7 +484,7 @@ def test_any_toml_is_read_or_named(top: dict[str, Any], items: list[Any]) -> Non
 
 
 def test_the_readme_tables_every_warning_code() -> None:
-    from sphinx_portfolio.warnings_ import PortfolioWarning
+    from sphinx_portfolio.diagnostics import PortfolioWarning
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     lines = readme.splitlines()

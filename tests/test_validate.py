@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sphinx_portfolio.__main__ import main
-from sphinx_portfolio.warnings_ import PortfolioWarning
+from sphinx_portfolio.diagnostics import PortfolioWarning
 
 GOOD = """\
 @article{good,

@@ -25,8 +25,9 @@ def test_no_axe_violation_on_any_page(
     found = {}
     visited = pages(site)
     for path in visited:
-        page.goto(f"{server}/{path}")
-        page.wait_for_load_state("networkidle")
+        # the load event: deferred scripts (the theme's colour mode) have run;
+        # nothing a page shows arrives later (Pagefind loads on first focus)
+        page.goto(f"{server}/{path}", wait_until="load")
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         violations = axe.run(page).response["violations"]
         if violations:

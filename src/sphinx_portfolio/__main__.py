@@ -3,6 +3,8 @@
 ``python -m sphinx_portfolio check refs.bib``: the build's checks, standalone.
 ``python -m sphinx_portfolio serve``: the live preview (:mod:`.preview`).
 ``python -m sphinx_portfolio new DIR --name NAME``: a new portfolio (:mod:`.scaffold`).
+``python -m sphinx_portfolio reference``: the configuration reference
+(:mod:`.reference`).
 
 Prints every problem as ``refs.bib:LINE: [code] message`` and exits with 1 when
 there is any; the owner's name comes from ``--owner`` or from the Sphinx
@@ -73,7 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write into a folder that is not empty, replacing files of the same names",
     )
+    commands.add_parser(
+        "reference",
+        help="print the configuration reference (CONFIGURATION.md): every option, "
+        "directive and refs.bib field",
+    )
     args = parser.parse_args(argv)
+    if args.command == "reference":
+        from .reference import markdown
+
+        sys.stdout.write(markdown())
+        return 0
     if args.command == "new":
         return write_new(args.dir, args.name, args.email, args.force)
     owner = args.owner

@@ -27,32 +27,10 @@ from pybtex.database import BibliographyData, Entry, Person
 from pybtex.exceptions import PybtexError
 from pybtex.richtext import Text
 
-from . import bibtex_adapter
-from .warnings_ import PortfolioWarning
+from . import bibtex_adapter, schema
+from .diagnostics import PortfolioWarning, Problem, display_path
+from .schema import STATUSES, UNREVIEWED
 
-#: Display labels of the ``status`` field's values.
-STATUSES = {
-    "oral": "Oral",
-    "workshop": "Workshop",
-    "preprint": "Preprint",
-    "under review": "Under review",
-}
-#: Statuses of works that are not (yet) peer-reviewed publications.
-UNREVIEWED = frozenset({"preprint", "under review"})
-#: Fields that only drive the site; left out of exported BibTeX and CSL-JSON.
-SITE_FIELDS = frozenset(
-    {
-        "abbr",
-        "selected",
-        "equal_contribution",
-        "status",
-        "code",
-        "openreview",
-        "project",
-        "oldtitle",
-        "keywords",
-    }
-)
 #: The label of works without a year, where works are grouped by year.
 NO_YEAR = "Not yet published"
 
@@ -127,15 +105,7 @@ class Publication:
     @property
     def kind(self) -> str:
         """What kind of work this is, as the filter and the lists name it."""
-        if self.status in {"under review", "preprint", "workshop"}:
-            return STATUSES[self.status]
-        return {
-            "article": "Journal",
-            "inproceedings": "Conference",
-            "conference": "Conference",
-            "phdthesis": "Thesis",
-            "mastersthesis": "Thesis",
-        }.get(self.entry_type, "Other")
+        return schema.kind(self.entry_type, self.status)
 
     @property
     def year_label(self) -> str:
@@ -148,21 +118,6 @@ class Publication:
 
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name.lower(), self.line)
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    kind: PortfolioWarning
-    message: str
-
-    @property
-    def location(self) -> str:
-        return f"{display_path(self.path)}:{self.line}"
-
-    def __str__(self) -> str:
-        return f"{self.location}: [{self.kind.value}] {self.message}"
 
 
 @dataclass
@@ -215,14 +170,6 @@ def mtime(path: Path) -> float:
         return path.lstat().st_mtime
     except OSError:
         return -math.inf
-
-
-def display_path(path: Path) -> str:
-    """*path* relative to the working directory when it lies below it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 #: what LaTeX decoding changes: commands, groups, math, ties, comments, the

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .warnings_ import PortfolioWarning
+from .diagnostics import PortfolioWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -114,6 +114,8 @@ class Option:
     help: str
     #: what the value must be; a wrong one is reported and the default used
     check: Check = text
+    #: a line of conf.py setting it, for the configuration reference
+    example: str = ""
 
 
 OPTIONS = (
@@ -124,6 +126,7 @@ OPTIONS = (
         (str,),
         "The site owner's name as in refs.bib (e.g. 'Daize Dong'); emphasised in "
         "every publication. Matched on parsed names, initials included.",
+        example='portfolio_owner = "Ada Lovelace"',
     ),
     Option(
         "portfolio_owner_aliases",
@@ -132,6 +135,7 @@ OPTIONS = (
         (list, tuple),
         "Other spellings of the owner's name that should also be emphasised.",
         check=names,
+        example='portfolio_owner_aliases = ["A. Lovelace", "Augusta Ada King"]',
     ),
     Option(
         "portfolio_paper_dir",
@@ -140,6 +144,7 @@ OPTIONS = (
         (str,),
         "The folder of the generated page per paper (and its .bib); '' for none.",
         check=within_site(),
+        example='portfolio_paper_dir = "papers"',
     ),
     Option(
         "portfolio_publications_page",
@@ -147,6 +152,7 @@ OPTIONS = (
         "html",
         (str,),
         "The document with the full list, which each paper's page links back to.",
+        example='portfolio_publications_page = "publications"',
     ),
     Option(
         "portfolio_profiles",
@@ -156,6 +162,8 @@ OPTIONS = (
         "Profile links, each {'label': ..., 'url': ..., 'text': ...}: shown by "
         "profile-links, and the JSON-LD Person's email and sameAs.",
         check=profile_list,
+        example='portfolio_profiles = [{"label": "GitHub", '
+        '"url": "https://github.com/ada", "text": "ada"}]',
     ),
     Option(
         "portfolio_person",
@@ -165,6 +173,8 @@ OPTIONS = (
         "More schema.org Person properties for the home page's JSON-LD "
         "(affiliation, alumniOf, ...).",
         check=mapping,
+        example='portfolio_person = {"jobTitle": "Ph.D. student", "affiliation": '
+        '{"@type": "CollegeOrUniversity", "name": "A University"}}',
     ),
     Option(
         "portfolio_touch_icon",
@@ -172,6 +182,7 @@ OPTIONS = (
         "html",
         (str,),
         "A 180x180 PNG in html_static_path, linked as apple-touch-icon.",
+        example='portfolio_touch_icon = "apple-touch-icon.png"',
     ),
     Option(
         "portfolio_news",
@@ -180,6 +191,7 @@ OPTIONS = (
         (str,),
         "A TOML file of [[news]] items (date, text), relative to the source "
         "directory; '' for no news.",
+        example='portfolio_news = "news.toml"',
     ),
     Option(
         "portfolio_cv_doc",
@@ -187,6 +199,7 @@ OPTIONS = (
         "env",
         (str,),
         "The document printed to the CV PDF (e.g. 'cv'); '' (default) for no PDF.",
+        example='portfolio_cv_doc = "cv"',
     ),
     Option(
         "portfolio_cv_pdf",
@@ -195,6 +208,7 @@ OPTIONS = (
         (str,),
         "The PDF's file name, at the root of the built site.",
         check=within_site(".pdf", empty=False),
+        example='portfolio_cv_pdf = "ada-lovelace-cv.pdf"',
     ),
     Option(
         "portfolio_search",
@@ -204,6 +218,7 @@ OPTIONS = (
         "Full-text search with Pagefind (pip install 'pagefind[extended]'), behind "
         "the theme's search box, Ctrl+K and search page.",
         check=flag,
+        example="portfolio_search = False",
     ),
     Option(
         "portfolio_cv_paper",
@@ -212,6 +227,7 @@ OPTIONS = (
         (str,),
         "The CV's paper size.",
         check=one_of("A4", "Letter"),
+        example='portfolio_cv_paper = "Letter"',
     ),
 )
 

@@ -30,12 +30,12 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .diagnostics import PortfolioWarning
 from .exports import site_file_link
 from .lists import item_content
 from .rendered import filled, is_empty_item, store
 from .stamps import Stamps, digest
 from .state import WEB_BUILDERS, generates_pages
-from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,22 +50,8 @@ TEMPLATE = HERE / "templates" / "portfolio-cv.typ"
 PAPERS = {"a4": "a4", "letter": "us-letter"}
 #: what links in the PDF may point to
 SCHEMES = {"http", "https", "mailto", "file"}
-#: the setter process: Typst source, PDF; it says in one line on stderr what failed
-SETTER = """\
-import sys
-try:
-    import typst
-except ImportError as error:
-    sys.exit(f"Typst is not installed ({error}); install it with `pip install typst`")
-source, target = sys.argv[1:]
-try:
-    # no system fonts: the same PDF on every machine, with Typst's own fonts
-    pdf = typst.compile(source, ignore_system_fonts=True)
-except typst.TypstError as error:
-    sys.exit("Typst failed: " + (str(error).strip().splitlines() or ["?"])[0])
-with open(target, "wb") as file:
-    file.write(pdf)
-"""
+#: the setter process (run by its path): Typst source, PDF
+SETTER = HERE / "typst_setter.py"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 
@@ -434,7 +420,7 @@ def start_cv_pdf(app: Sphinx) -> None:
     # a process of its own: Typst's memory (321 MB at 5,000 works) is not added to
     # the build's, which still holds the environment
     process = subprocess.Popen(
-        [sys.executable, "-c", SETTER, str(source), str(target)],
+        [sys.executable, "-P", str(SETTER), str(source), str(target)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -25,8 +25,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import bibtex_adapter as adapter
-from .bibdata import NO_YEAR, Publication, display_path
+from .bibdata import NO_YEAR, Publication
 from .bibtex_adapter import BibliographyDirective, BibliographyKey, bibliography
+from .diagnostics import PortfolioWarning, display_path
 from .rendered import (
     filled,
     is_empty_item,
@@ -35,6 +36,7 @@ from .rendered import (
     store,
     translates_only,
 )
+from .schema import FIELDS
 from .state import (
     HTML_ONLY,
     TRANSPARENT,
@@ -43,7 +45,6 @@ from .state import (
     get_bibdata,
     paper_pagename,
 )
-from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -219,6 +220,19 @@ class PublicationsDirective(BibliographyDirective):
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
         **BibliographyDirective.option_spec,
         "group": directives.unchanged,
+    }
+    option_example: ClassVar[dict[str, str]] = {
+        "filter": "'selected == \"yes\"'",
+        "group": "year",
+    }
+    #: what each option does (the reference); the others are sphinxcontrib-bibtex's
+    option_help: ClassVar[dict[str, str]] = {
+        "filter": "which works, e.g. `'selected == \"yes\"'` or `'status not in "
+        '{"preprint"}\'`: a Python expression over the fields, `type`, `key` and '
+        "`author` (every work without one)",
+        "group": "`year`: the list split into years, each with a heading and an anchor",
+        "list": "`bullet` (the default) for our list markup; `citation` or "
+        "`enumerated` for sphinxcontrib-bibtex's own",
     }
 
     def run(self) -> list[nodes.Node]:
@@ -490,9 +504,7 @@ def check_listed(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 #: the fields this extension documents for refs.bib, which a filter may name
 #: even when no entry has them yet
-OUR_FIELDS = frozenset(
-    {"selected", "status", "keywords", "abbr", "code", "openreview", "project"}
-)
+OUR_FIELDS = frozenset(field.name for field in FIELDS)
 
 
 def check_lists(env: BuildEnvironment) -> None:

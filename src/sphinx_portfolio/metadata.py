@@ -13,7 +13,8 @@ from typing import Any
 
 from pybtex.database import Entry
 
-from .bibdata import SITE_FIELDS, Publication
+from .bibdata import Publication
+from .schema import SITE_FIELDS, entry_type
 
 ARXIV_PDF = "https://arxiv.org/pdf/{}"
 
@@ -35,7 +36,7 @@ def highwire(pub: Publication) -> list[tuple[str, str]]:
     if pub.published_in:
         venue = (
             "citation_journal_title"
-            if pub.entry_type == "article"
+            if entry_type(pub.entry_type).periodical
             else ("citation_conference_title")
         )
         tags.append((venue, pub.published_in))
@@ -67,7 +68,7 @@ def json_ld(pub: Publication, url: str) -> dict[str, Any]:
     if pub.year:
         data["datePublished"] = pub.year
     if pub.published_in:
-        kind = "Periodical" if pub.entry_type == "article" else "Book"
+        kind = "Periodical" if entry_type(pub.entry_type).periodical else "Book"
         data["isPartOf"] = {"@type": kind, "name": pub.published_in}
     if pub.status_label:
         data["creativeWorkStatus"] = pub.status_label
@@ -94,17 +95,7 @@ def script_json(data: Any) -> str:
 
 def csl(pub: Publication) -> dict[str, Any]:
     """One CSL-JSON item."""
-    kind = {
-        "article": "article-journal",
-        "inproceedings": "paper-conference",
-        "conference": "paper-conference",
-        "unpublished": "manuscript",
-        "phdthesis": "thesis",
-        "mastersthesis": "thesis",
-        "book": "book",
-        "incollection": "chapter",
-        "techreport": "report",
-    }.get(pub.entry_type, "article")
+    kind = entry_type(pub.entry_type).csl
     if pub.status == "preprint":
         kind = "article"
     item: dict[str, Any] = {

@@ -29,9 +29,8 @@ from docutils.parsers.rst import directives
 from markdown_it import MarkdownIt
 from sphinx.util.docutils import SphinxDirective
 
-from .bibdata import display_path
+from .diagnostics import PortfolioWarning, display_path
 from .state import WEB_BUILDERS
-from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -221,6 +220,8 @@ class NewsDirective(SphinxDirective):
     """``news``: the newest items of ``portfolio_news``, as a list."""
 
     option_spec = {"limit": directives.positive_int}  # noqa: RUF012
+    option_help = {"limit": "at most this many items, the newest first"}  # noqa: RUF012
+    option_example = {"limit": "5"}  # noqa: RUF012
 
     def run(self) -> list[nodes.Node]:
         path = news_file(self.config, self.env.srcdir)

@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from .diagnostics import PortfolioWarning
 from .stamps import Stamps, digest
 from .state import WEB_BUILDERS, frame_key, generates_pages
-from .warnings_ import PortfolioWarning
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -37,38 +37,17 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .warnings_ import PortfolioWarning
+from .diagnostics import PortfolioWarning
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 MODULE = "sphinxext.opengraph._social_cards"
 FOLDER = "_images/social_previews"
-#: the drawing process: one card a line of JSON on stdin, drawn by the module's
-#: own function, then moved to the name given; one line of outcome per card
-DRAWER = """\
-import json, logging, os, sys, types
-from pathlib import Path
-from sphinxext.opengraph._social_cards import create_social_card
-
-class Kept(logging.Handler):
-    def emit(self, record):
-        said.append(record.getMessage())
-
-logging.getLogger("sphinx").addHandler(Kept(logging.WARNING))
-env = types.SimpleNamespace()
-for line in sys.stdin:
-    job, said = json.loads(line), []
-    try:
-        drawn = Path(job["outdir"]) / create_social_card(
-            *job["args"], env=env, **job["kwargs"]
-        )
-        if drawn != Path(job["target"]):
-            os.replace(drawn, job["target"])
-    except Exception as error:
-        said.append(f"{type(error).__name__}: {error}")
-    print(json.dumps({"page": job["args"][5], "said": said}), flush=True)
-"""
+#: the drawing process, run by its path (:mod:`.card_drawer`): one card a line of
+#: JSON on stdin, drawn by the module's own function, then moved to the name
+#: given; one line of outcome per card
+DRAWER = Path(__file__).with_name("card_drawer.py")
 
 
 def _defaults(source: str) -> dict[str, Any] | None:
@@ -151,7 +130,7 @@ class StandIn(types.ModuleType):
             return relative
         if self.drawer is None:
             self.drawer = subprocess.Popen(
-                [sys.executable, "-c", DRAWER],
+                [sys.executable, "-P", str(DRAWER)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

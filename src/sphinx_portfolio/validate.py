@@ -13,10 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pybtex.database import Entry, Person
 
 from .bibdata import (
-    STATUSES,
     BibData,
     NameKey,
-    Problem,
     Publication,
     equal_positions,
     is_owner,
@@ -25,25 +23,12 @@ from .bibdata import (
     name_key,
     readable_latex,
 )
-from .warnings_ import PortfolioWarning as W
+from .diagnostics import PortfolioWarning as W
+from .diagnostics import Problem
+from .schema import ENTRY_TYPES, STATUSES
 
 #: BibTeX's entry types and the fields each requires ("a|b": one of them).
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "article": ("author", "title", "journal", "year"),
-    "book": ("author|editor", "title", "publisher", "year"),
-    "booklet": ("title",),
-    "conference": ("author", "title", "booktitle", "year"),
-    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
-    "incollection": ("author", "title", "booktitle", "publisher", "year"),
-    "inproceedings": ("author", "title", "booktitle", "year"),
-    "manual": ("title",),
-    "mastersthesis": ("author", "title", "school", "year"),
-    "misc": (),
-    "phdthesis": ("author", "title", "school", "year"),
-    "proceedings": ("title", "year"),
-    "techreport": ("author", "title", "institution", "year"),
-    "unpublished": ("author", "title", "note"),
-}
+REQUIRED = {name: kind.required for name, kind in ENTRY_TYPES.items()}
 #: What the site itself needs of every entry, whatever its type.
 SITE_REQUIRED = ("author", "title")
 URL_FIELDS = ("url", "code", "openreview", "project")

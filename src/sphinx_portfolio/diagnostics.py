@@ -1,4 +1,5 @@
-"""The registry of every warning this extension emits.
+"""Diagnostics: the registry of every warning this extension emits, and the
+located :class:`Problem` the checks of refs.bib return.
 
 Each problem goes through Sphinx's logger with ``type="portfolio"`` and one of
 these subtypes, so ``-W`` makes it fatal, ``suppress_warnings =
@@ -9,7 +10,9 @@ these subtypes, so ``-W`` makes it fatal, ``suppress_warnings =
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
@@ -89,3 +92,26 @@ class PortfolioWarning(Enum):
         LOGGER.warning(
             message, type=WARNING_TYPE, subtype=self.value, location=location
         )
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    kind: PortfolioWarning
+    message: str
+
+    @property
+    def location(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: [{self.kind.value}] {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """*path* relative to the working directory when it lies below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
