@@ -55,15 +55,15 @@ def serve(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """pytest, offline: extension test roots, the real site, headless Chromium.
 
-    On every core, one test file a worker (pytest-xdist); `-- -n 0` runs them in
+    On every core (pytest-xdist, work stealing); `-- -n 0` runs them in
     this process, e.g. with `-- -n 0 tests/test_site.py -k metadata`.
     """
     install(session, "test")
     session.run("pytest", *PARALLEL, *session.posargs)
 
 
-#: pytest on every core, a test file's tests in one worker (they share its fixtures)
-PARALLEL = ("-n", "auto", "--dist", "loadfile")
+#: pytest on every core; an idle worker takes tests queued for a busy one
+PARALLEL = ("-n", "auto", "--dist", "worksteal")
 #: what ``nox -s lowest`` runs: the extension's own tests, the checks, the command
 #: line and the wheel (the real site's and the browser's need the pinned theme)
 LOWEST_TESTS = (
