@@ -36,19 +36,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILTER_NAMES",
+    "FOOTNOTE_TEMP_DATA",
     "BibliographyDirective",
     "BibliographyKey",
+    "Command",
+    "Listing",
     "LocatingParser",
     "backend",
     "bibliography",
     "citations",
+    "domain",
     "drop_placeholders",
     "hand_over",
     "list_documents",
+    "list_key",
     "list_type",
+    "listings",
     "reads_footnotes",
     "register_style",
     "replace_env_updated",
+    "run_env_updated",
 ]
 
 

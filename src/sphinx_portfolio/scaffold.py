@@ -2,7 +2,8 @@
 
 The files come from ``starter/`` (``*.tmpl``, :class:`string.Template` placeholders),
 each placeholder filled with the name or the email escaped for the file it lands in:
-a Python literal in conf.py, backslash escapes in Markdown, a TOML string in news.toml.
+a Python literal in conf.py, backslash escapes in Markdown, TOML strings for the pins
+(a name with a control character, which a comment could not hold, is refused).
 Before anything is written, the new refs.bib goes through the build's own parser and
 checks: a name that BibTeX cannot hold as one author (braces, a word ``and``) is refused
 then, with the reason, rather than found by the first build.
