@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from . import schema
 from .config import OPTIONS, Option
@@ -46,7 +47,9 @@ class _Recording(Sphinx):
 
 def directives() -> dict[str, type]:
     """The directives ``sphinx_portfolio`` registers, by name."""
-    with tempfile.TemporaryDirectory() as folder:
+    # docutils' registries are global: what the application registers is undone
+    # after (a test process builds other sites next)
+    with tempfile.TemporaryDirectory() as folder, docutils_namespace():
         root = Path(folder)
         app = _Recording(
             srcdir=root,
