@@ -203,10 +203,12 @@ def test_paper_page(app: Any) -> None:
     assert ("citation_conference_title", "Conference on Things") in meta
     assert ("citation_arxiv_id", "2401.00001") in meta
     assert ("citation_pdf_url", "https://arxiv.org/pdf/2401.00001") in meta
-    (download,) = [
-        a for a in article.find_all("a") if a.get_text() == "Download BibTeX"
-    ]
-    assert (app.outdir / "publications" / download["href"]).read_text() == bibtex + "\n"
+    links = {a.get_text(): a["href"] for a in article.select(".paper-downloads a")}
+    assert links == {"BibTeX": "full.bib", "RIS": "full.ris", "EndNote": "full.enw"}
+    folder = app.outdir / "publications"
+    assert (folder / links["BibTeX"]).read_text() == bibtex + "\n"
+    assert (folder / links["RIS"]).read_bytes().startswith(b"TY  - CPAPER\r\n")
+    assert (folder / links["EndNote"]).read_text().startswith("%0 Conference Paper\n")
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
@@ -227,6 +229,25 @@ def test_exports(app: Any) -> None:
         app.srcdir / "refs.bib"
     ).read_bytes()
     assert (app.outdir / "publications.bib").read_text().count("@") == 3
+    import rispy
+
+    records = rispy.loads((app.outdir / "publications.ris").read_text())
+    by_key = {record["id"]: record for record in records}
+    assert [r["id"] for r in records] == ["alias", "full", "initials"]
+    assert by_key["full"]["type_of_reference"] == "CPAPER"
+    assert by_key["full"]["authors"] == ["Müller, Jürgen", "Dong, Daize"]
+    assert by_key["full"]["secondary_title"] == "Conference on Things"
+    assert by_key["full"]["year"] == "2024"
+    assert by_key["initials"]["type_of_reference"] == "JOUR"
+    assert by_key["alias"]["type_of_reference"] == "UNPB"
+    assert by_key["alias"]["notes"] == ["Under review"]
+    endnote = (app.outdir / "publications.enw").read_text().split("\n\n")
+    assert [record.splitlines()[0] for record in endnote] == [
+        "%0 Unpublished Work",
+        "%0 Conference Paper",
+        "%0 Journal Article",
+    ]
+    assert "%J Journal of Names" in endnote[2].splitlines()
 
 
 @pytest.mark.sphinx(

@@ -419,10 +419,49 @@ def test_exports(built: Built) -> None:
         assert {"id", "type", "title", "author"} <= item.keys()
         assert all({"given", "family"} <= a.keys() for a in item["author"])
     for key in works:
-        assert (site / "publications" / f"{key}.bib").is_file()
+        for suffix in (".bib", ".ris", ".enw"):
+            assert (site / "publications" / f"{key}{suffix}").is_file()
     # nothing else: no export of a work refs.bib no longer holds
-    assert {p.stem for p in (site / "publications").glob("*.bib")} == set(works)
+    for suffix in ("*.bib", "*.ris", "*.enw"):
+        assert {p.stem for p in (site / "publications").glob(suffix)} == set(works)
     assert {p.stem for p in (site / "publications").glob("*.html")} == set(works)
+
+
+def ris_name(person: Any) -> str:
+    """ "Family, Given" as RIS writes an author (family with its von and Jr parts)."""
+    family = " ".join(person.prelast_names + person.last_names + person.lineage_names)
+    given = " ".join(person.first_names + person.middle_names)
+    return ", ".join(decoded(part) for part in (family, given) if part)
+
+
+#: the RIS type each work must have, read from refs.bib's entry type and status
+RIS_TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "conference": "CPAPER"}
+
+
+def test_ris_export_is_every_work_as_refs_bib_has_it(built: Built) -> None:
+    import rispy
+
+    works = built.content
+    records = rispy.loads((built.out / "publications.ris").read_text(encoding="utf-8"))
+    assert sorted(record["id"] for record in records) == sorted(works.works)
+    for record in records:
+        entry = works.works[record["id"]]
+        unreviewed = works.status(record["id"]) in {"preprint", "under review"}
+        expected = "UNPB" if unreviewed else RIS_TYPES.get(entry.type, "GEN")
+        assert record["type_of_reference"] == expected, record["id"]
+        authors = [ris_name(person) for person in entry.persons["author"]]
+        assert record["authors"] == authors, record["id"]
+        assert record["title"] == works.title(record["id"])
+        assert record.get("year", "") == works.field(record["id"], "year")
+        assert record.get("doi", "") == works.field(record["id"], "doi")
+        single = (built.out / "publications" / f"{record['id']}.ris").read_text()
+        assert rispy.loads(single) == [record]
+    page = soup(built.out / "publications.html")
+    downloads = {
+        a.get_text(): a["href"] for a in page.select(".publication-downloads a")
+    }
+    assert downloads["RIS"] == "publications.ris"
+    assert downloads["EndNote"] == "publications.enw"
 
 
 def test_exports_hold_the_identifiers(site: Path) -> None:

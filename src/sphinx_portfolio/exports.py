@@ -1,8 +1,10 @@
 """The publication exports and the links to them.
 
-``refs.bib`` (the file as written), ``publications.bib`` (without the site's own
-fields), ``publications.json`` (CSL-JSON) and one ``.bib`` per paper, written again
-only when what they are written from changed; ``publication-downloads`` links them.
+``refs.bib`` (the file as written), every work at once as ``publications.bib``
+(without the site's own fields), ``publications.ris`` (RIS), ``publications.enw``
+(EndNote) and ``publications.json`` (CSL-JSON), and each paper's own ``.bib``,
+``.ris`` and ``.enw``, written again only when what they are written from changed;
+``publication-downloads`` links them.
 """
 
 from __future__ import annotations
@@ -52,12 +54,17 @@ def site_file_link(file: str, label: str) -> site_file:
 #: (file, label) of each export, as linked from ``publication-downloads``.
 EXPORTS = (
     ("publications.bib", "BibTeX"),
+    ("publications.ris", "RIS"),
+    ("publications.enw", "EndNote"),
     ("publications.json", "CSL-JSON"),
 )
+#: each paper's own files: suffix -> how it is written from the work
+PAPER_FORMATS = (".bib", ".ris", ".enw")
 
 
 class PublicationDownloadsDirective(SphinxDirective):
-    """``publication-downloads``: links to publications.bib, .json and refs.bib."""
+    """``publication-downloads``: links to every work at once as BibTeX, RIS,
+    EndNote and CSL-JSON, and to the bib files as written."""
 
     def run(self) -> list[nodes.Node]:
         sources = [Path(name).name for name in self.config.bibtex_bibfiles or ()]
@@ -95,7 +102,7 @@ def collect_exports(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     stamps.save()
 
 
-#: the stamp of the exports as a whole (no paper's .bib is named so)
+#: the stamp of the exports as a whole (no paper's file is named so)
 EXPORTS_KEY = "(exports)"
 
 
@@ -104,10 +111,13 @@ def export_paths(app: Sphinx) -> list[Path]:
     out = Path(app.builder.outdir)
     paper_dir = out / app.config.portfolio_paper_dir
     return [
-        out / "publications.bib",
-        out / "publications.json",
+        *(out / name for name, _ in EXPORTS),
         *(out / path.name for path in bibdata.files if path.is_file()),
-        *(paper_dir / f"{slug}.bib" for slug in bibdata.slugs.values()),
+        *(
+            paper_dir / f"{slug}{suffix}"
+            for slug in bibdata.slugs.values()
+            for suffix in PAPER_FORMATS
+        ),
     ]
 
 
@@ -117,18 +127,27 @@ def write_exports(app: Sphinx, stamps: Stamps) -> None:
     out = Path(app.builder.outdir)
     paper_dir = out / app.config.portfolio_paper_dir
     paper_dir.mkdir(parents=True, exist_ok=True)
-    cleaned = []
-    # a paper's .bib is written again only when its text changed: a bib edit at
-    # 1,000 works wrote 1,000 files
+    written: dict[str, list[str]] = {suffix: [] for suffix in PAPER_FORMATS}
+    # a paper's files are written again only when their text changed: a bib edit
+    # at 1,000 works wrote 1,000 files of each format
     ordered = list(newest_first(bibdata.publications.values()))
     for pub in ordered:
-        bibtex = metadata.clean_bibtex(pub.key, bibdata.data.entries[pub.key])
-        cleaned.append(bibtex)
-        path = paper_dir / f"{bibdata.slugs[pub.key]}.bib"
-        data = bibtex.encode("utf-8")
-        if not stamps.fresh(path.name, digest(data), path):
-            path.write_bytes(data)
-    (out / "publications.bib").write_text("\n".join(cleaned), encoding="utf-8")
+        texts = {
+            ".bib": metadata.clean_bibtex(pub.key, bibdata.data.entries[pub.key]),
+            ".ris": metadata.ris(pub),
+            ".enw": metadata.endnote(pub),
+        }
+        for suffix, text in texts.items():
+            written[suffix].append(text)
+            path = paper_dir / f"{bibdata.slugs[pub.key]}{suffix}"
+            data = text.encode("utf-8")
+            if not stamps.fresh(path.name, digest(data), path):
+                path.write_bytes(data)
+    (out / "publications.bib").write_text("\n".join(written[".bib"]), encoding="utf-8")
+    # RIS records end with their own line break (CRLF, as the format has it)
+    ris = "".join(written[".ris"])
+    (out / "publications.ris").write_bytes(ris.encode("utf-8"))
+    (out / "publications.enw").write_text("\n".join(written[".enw"]), encoding="utf-8")
     items = [metadata.csl(pub) for pub in ordered]
     # one work a line: json's C encoder (indent= falls back to the Python one,
     # a third of the exports' time at 1,000 works)

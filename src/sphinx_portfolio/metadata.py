@@ -9,12 +9,13 @@ data is written (:mod:`.pages`), by ``html.escape`` and ``json.dumps``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pybtex.database import Entry
 
 from .bibdata import Publication
-from .schema import SITE_FIELDS, entry_type
+from .schema import SITE_FIELDS, STATUS_TABLE, entry_type
 
 ARXIV_PDF = "https://arxiv.org/pdf/{}"
 
@@ -132,6 +133,86 @@ def csl(pub: Publication) -> dict[str, Any]:
     if pub.abstract:
         item["abstract"] = pub.abstract
     return item
+
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def _line(value: str) -> str:
+    """*value* on one line: a tagged format ends a field at the line's end."""
+    return " ".join(_BREAKS.sub(" ", value).split())
+
+
+def ris_type(pub: Publication) -> str:
+    status = STATUS_TABLE.get(pub.status)
+    return (status.ris if status else "") or entry_type(pub.entry_type).ris
+
+
+def endnote_type(pub: Publication) -> str:
+    status = STATUS_TABLE.get(pub.status)
+    return (status.endnote if status else "") or entry_type(pub.entry_type).endnote
+
+
+def _pages(pub: Publication) -> tuple[str, str]:
+    first, _, last = pub.pages.replace("\N{EN DASH}", "-").partition("-")
+    return first.strip(), last.strip("- ")
+
+
+def _url(pub: Publication) -> str:
+    url = next((link.url for link in pub.links if link.label == "Paper"), "")
+    return url or (f"https://arxiv.org/abs/{pub.arxiv}" if pub.arxiv else "")
+
+
+def ris(pub: Publication) -> str:
+    """One RIS record (the RIS format of Research Information Systems, read by
+    Zotero, EndNote, Mendeley and RefWorks): its type, every author in order,
+    title, venue, year, pages, DOI, URL, arXiv id, status, abstract, topics."""
+    fields: list[tuple[str, str]] = [("TY", ris_type(pub))]
+    fields += [
+        ("AU", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
+    ]
+    fields.append(("TI", pub.title))
+    if pub.venue:
+        fields.append(("T2", pub.venue))
+    if pub.year:
+        fields += [("PY", pub.year)]
+    first, last = _pages(pub)
+    fields += [("SP", first)] if first else []
+    fields += [("EP", last)] if last else []
+    fields += [("DO", pub.doi)] if pub.doi else []
+    fields += [("UR", _url(pub))] if _url(pub) else []
+    if pub.arxiv:
+        fields += [("M1", f"arXiv:{pub.arxiv}")]
+    if pub.status_label:
+        fields += [("N1", pub.status_label)]
+    fields += [("AB", pub.abstract)] if pub.abstract else []
+    fields += [("KW", topic) for topic in pub.topics]
+    fields += [("ID", pub.key)]
+    lines = [f"{tag}  - {_line(value)}" for tag, value in fields]
+    return "\r\n".join([*lines, "ER  - ", ""])
+
+
+def endnote(pub: Publication) -> str:
+    """One EndNote tagged record (``.enw``, which EndNote and Zotero import)."""
+    fields: list[tuple[str, str]] = [("%0", endnote_type(pub))]
+    fields += [
+        ("%A", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
+    ]
+    fields.append(("%T", pub.title))
+    if pub.venue:
+        journal = entry_type(pub.entry_type).periodical
+        fields.append(("%J" if journal else "%B", pub.venue))
+    fields += [("%D", pub.year)] if pub.year else []
+    first, last = _pages(pub)
+    if first:
+        fields.append(("%P", f"{first}-{last}" if last else first))
+    fields += [("%R", pub.doi)] if pub.doi else []
+    fields += [("%U", _url(pub))] if _url(pub) else []
+    fields += [("%Z", pub.status_label)] if pub.status_label else []
+    fields += [("%X", pub.abstract)] if pub.abstract else []
+    fields += [("%K", topic) for topic in pub.topics]
+    fields += [("%F", pub.key)]
+    return "\n".join(f"{tag} {_line(value)}" for tag, value in fields) + "\n"
 
 
 def clean_bibtex(key: str, entry: Entry) -> str:

@@ -74,6 +74,10 @@ def _section(title: str, ids: str, *children: nodes.Node) -> nodes.section:
     return section
 
 
+#: each paper's files for reference managers, as its page links them
+PAPER_DOWNLOADS = ((".bib", "BibTeX"), (".ris", "RIS"), (".enw", "EndNote"))
+
+
 def paper_body(
     app: Sphinx, pub: Publication, pagename: str, lists: str | None
 ) -> nodes.section:
@@ -108,10 +112,13 @@ def paper_body(
     block = nodes.literal_block(
         bibtex, bibtex.rstrip("\n"), language="bibtex", ids=["bibtex-source"]
     )
-    download = nodes.paragraph()
-    download += nodes.reference(
-        "", "Download BibTeX", refuri=posixpath.basename(pagename) + ".bib"
-    )
+    download = nodes.paragraph(classes=["paper-downloads"])
+    download += nodes.Text("Download: ")
+    slug = posixpath.basename(pagename)
+    for n, (suffix, label) in enumerate(PAPER_DOWNLOADS):
+        if n:
+            download += nodes.Text(" · ")
+        download += nodes.reference("", label, refuri=slug + suffix)
     download += copy_button(target="bibtex-source")
     body += _section("BibTeX", "bibtex", block, download)
     if lists:

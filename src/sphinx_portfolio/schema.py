@@ -19,36 +19,80 @@ class EntryType:
     csl: str = "article"
     #: whether its venue is a periodical (a journal), else a book or proceedings
     periodical: bool = False
+    #: the RIS reference type (``TY``) and EndNote's (``%0``)
+    ris: str = "GEN"
+    endnote: str = "Generic"
 
 
 #: BibTeX's entry types, each with what the site makes of it.
 ENTRY_TYPES: dict[str, EntryType] = {
     "article": EntryType(
-        ("author", "title", "journal", "year"), "Journal", "article-journal", True
+        ("author", "title", "journal", "year"),
+        "Journal",
+        "article-journal",
+        True,
+        "JOUR",
+        "Journal Article",
     ),
-    "book": EntryType(("author|editor", "title", "publisher", "year"), csl="book"),
+    "book": EntryType(
+        ("author|editor", "title", "publisher", "year"),
+        csl="book",
+        ris="BOOK",
+        endnote="Book",
+    ),
     "booklet": EntryType(("title",)),
     "conference": EntryType(
-        ("author", "title", "booktitle", "year"), "Conference", "paper-conference"
+        ("author", "title", "booktitle", "year"),
+        "Conference",
+        "paper-conference",
+        ris="CPAPER",
+        endnote="Conference Paper",
     ),
     "inbook": EntryType(
         ("author|editor", "title", "chapter|pages", "publisher", "year")
     ),
     "incollection": EntryType(
-        ("author", "title", "booktitle", "publisher", "year"), csl="chapter"
+        ("author", "title", "booktitle", "publisher", "year"),
+        csl="chapter",
+        ris="CHAP",
+        endnote="Book Section",
     ),
     "inproceedings": EntryType(
-        ("author", "title", "booktitle", "year"), "Conference", "paper-conference"
+        ("author", "title", "booktitle", "year"),
+        "Conference",
+        "paper-conference",
+        ris="CPAPER",
+        endnote="Conference Paper",
     ),
     "manual": EntryType(("title",)),
     "mastersthesis": EntryType(
-        ("author", "title", "school", "year"), "Thesis", "thesis"
+        ("author", "title", "school", "year"),
+        "Thesis",
+        "thesis",
+        ris="THES",
+        endnote="Thesis",
     ),
     "misc": EntryType(()),
-    "phdthesis": EntryType(("author", "title", "school", "year"), "Thesis", "thesis"),
+    "phdthesis": EntryType(
+        ("author", "title", "school", "year"),
+        "Thesis",
+        "thesis",
+        ris="THES",
+        endnote="Thesis",
+    ),
     "proceedings": EntryType(("title", "year")),
-    "techreport": EntryType(("author", "title", "institution", "year"), csl="report"),
-    "unpublished": EntryType(("author", "title", "note"), csl="manuscript"),
+    "techreport": EntryType(
+        ("author", "title", "institution", "year"),
+        csl="report",
+        ris="RPRT",
+        endnote="Report",
+    ),
+    "unpublished": EntryType(
+        ("author", "title", "note"),
+        csl="manuscript",
+        ris="UNPB",
+        endnote="Unpublished Work",
+    ),
 }
 #: what an entry of a type not in the table is taken as (the validator names it)
 OTHER_TYPE = EntryType(())
@@ -62,14 +106,19 @@ class Status:
     reviewed: bool = True
     #: whether it names the work's kind in the filter, in place of its type's
     names_kind: bool = True
+    #: the RIS and EndNote types it gives the work in place of its entry type's
+    ris: str = ""
+    endnote: str = ""
 
 
 #: The ``status`` field's values (absent: published).
 STATUS_TABLE: dict[str, Status] = {
     "oral": Status("Oral", names_kind=False),
     "workshop": Status("Workshop"),
-    "preprint": Status("Preprint", reviewed=False),
-    "under review": Status("Under review", reviewed=False),
+    "preprint": Status("Preprint", False, ris="UNPB", endnote="Unpublished Work"),
+    "under review": Status(
+        "Under review", False, ris="UNPB", endnote="Unpublished Work"
+    ),
 }
 #: Display labels of the ``status`` field's values.
 STATUSES = {name: status.label for name, status in STATUS_TABLE.items()}
