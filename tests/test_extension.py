@@ -240,7 +240,8 @@ def test_exports(app: Any) -> None:
     assert by_key["full"]["year"] == "2024"
     assert by_key["initials"]["type_of_reference"] == "JOUR"
     assert by_key["alias"]["type_of_reference"] == "UNPB"
-    assert by_key["alias"]["notes"] == ["Under review"]
+    assert by_key["alias"]["notes"] == ["Under review at Journal of Aliases"]
+    assert "secondary_title" not in by_key["alias"]
     endnote = (app.outdir / "publications.enw").read_text().split("\n\n")
     assert [record.splitlines()[0] for record in endnote] == [
         "%0 Unpublished Work",

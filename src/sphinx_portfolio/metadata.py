@@ -163,6 +163,13 @@ def _url(pub: Publication) -> str:
     return url or (f"https://arxiv.org/abs/{pub.arxiv}" if pub.arxiv else "")
 
 
+def status_note(pub: Publication) -> str:
+    """ "Oral", "Preprint", "Under review at VENUE": what a record's note says."""
+    if pub.status == "under review" and pub.venue:
+        return f"{pub.status_label} at {pub.venue}"
+    return pub.status_label
+
+
 def ris(pub: Publication) -> str:
     """One RIS record (the RIS format of Research Information Systems, read by
     Zotero, EndNote, Mendeley and RefWorks): its type, every author in order,
@@ -172,8 +179,9 @@ def ris(pub: Publication) -> str:
         ("AU", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
     ]
     fields.append(("TI", pub.title))
-    if pub.venue:
-        fields.append(("T2", pub.venue))
+    # the venue it appeared in: not one it is under review at (that is a note)
+    if pub.published_in:
+        fields.append(("T2", pub.published_in))
     if pub.year:
         fields += [("PY", pub.year)]
     first, last = _pages(pub)
@@ -184,7 +192,7 @@ def ris(pub: Publication) -> str:
     if pub.arxiv:
         fields += [("M1", f"arXiv:{pub.arxiv}")]
     if pub.status_label:
-        fields += [("N1", pub.status_label)]
+        fields += [("N1", status_note(pub))]
     fields += [("AB", pub.abstract)] if pub.abstract else []
     fields += [("KW", topic) for topic in pub.topics]
     fields += [("ID", pub.key)]
@@ -199,16 +207,16 @@ def endnote(pub: Publication) -> str:
         ("%A", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
     ]
     fields.append(("%T", pub.title))
-    if pub.venue:
+    if pub.published_in:
         journal = entry_type(pub.entry_type).periodical
-        fields.append(("%J" if journal else "%B", pub.venue))
+        fields.append(("%J" if journal else "%B", pub.published_in))
     fields += [("%D", pub.year)] if pub.year else []
     first, last = _pages(pub)
     if first:
         fields.append(("%P", f"{first}-{last}" if last else first))
     fields += [("%R", pub.doi)] if pub.doi else []
     fields += [("%U", _url(pub))] if _url(pub) else []
-    fields += [("%Z", pub.status_label)] if pub.status_label else []
+    fields += [("%Z", status_note(pub))] if pub.status_label else []
     fields += [("%X", pub.abstract)] if pub.abstract else []
     fields += [("%K", topic) for topic in pub.topics]
     fields += [("%F", pub.key)]
