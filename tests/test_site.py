@@ -464,6 +464,53 @@ def test_ris_export_is_every_work_as_refs_bib_has_it(built: Built) -> None:
     assert downloads["EndNote"] == "publications.enw"
 
 
+def test_paper_pages_tell_reference_managers_what_the_ris_says(built: Built) -> None:
+    """A paper page's Highwire tags and JSON-LD against its RIS record: the same
+    authors in order, title, year, venue and kind, DOI and arXiv id."""
+    import rispy
+
+    for key in built.content.works:
+        (record,) = rispy.loads(
+            (built.out / "publications" / f"{key}.ris").read_text(encoding="utf-8")
+        )
+        page = soup(built.out / "publications" / f"{key}.html")
+        tags: dict[str, list[str]] = {}
+        for meta in page.find_all("meta", attrs={"name": re.compile("^citation_")}):
+            tags.setdefault(str(meta["name"]), []).append(str(meta["content"]))
+        names = [
+            " ".join(reversed(author.split(", ", 1))) for author in record["authors"]
+        ]
+        assert tags["citation_author"] == names, key
+        assert tags["citation_title"] == [record["title"]]
+        assert tags.get("citation_publication_date") == (
+            [record["year"]] if "year" in record else None
+        )
+        assert tags.get("citation_doi") == (
+            [record["doi"]] if "doi" in record else None
+        )
+        arxiv = [n.removeprefix("arXiv:") for n in [record.get("note", "")] if n]
+        assert tags.get("citation_arxiv_id") == (arxiv or None), key
+        venue = record.get("secondary_title")
+        journal = tags.get("citation_journal_title")
+        conference = tags.get("citation_conference_title")
+        if record["type_of_reference"] == "JOUR" and venue:
+            assert (journal, conference) == ([venue], None), key
+        elif record["type_of_reference"] == "CPAPER" and venue:
+            assert (journal, conference) == (None, [venue]), key
+        else:
+            assert journal is conference is None, key
+        (scholarly,) = [
+            data
+            for script in page.find_all("script", type="application/ld+json")
+            for data in [json.loads(script.string or "")]
+            if data.get("@type") == "ScholarlyArticle"
+        ]
+        assert [a["name"] for a in scholarly["author"]] == names
+        assert scholarly.get("datePublished") == record.get("year")
+        assert scholarly.get("isPartOf", {}).get("name") == venue
+        assert scholarly.get("identifier", {}).get("value") == record.get("doi")
+
+
 def test_exports_hold_the_identifiers(site: Path) -> None:
     csl = json.loads((site / "publications.json").read_text())
     by_id = {item["id"]: item for item in csl}
