@@ -26,7 +26,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import bibtex_adapter as adapter
 from .bibdata import NO_YEAR, Publication
-from .bibtex_adapter import BibliographyDirective, BibliographyKey, bibliography
+from .bibtex_adapter import BibliographyDirective, bibliography
 from .diagnostics import PortfolioWarning, display_path
 from .rendered import (
     filled,
@@ -261,7 +261,7 @@ class PublicationsDirective(BibliographyDirective):
         page with a list, and the environment, carry one dead node per entry (at
         5,000 entries, 0.4 s to unpickle a page's doctree for its table of
         contents).  Only the id, which its ``env-updated`` reads, is kept."""
-        key = BibliographyKey(docname=self.env.docname, id_=node["ids"][0])
+        key = adapter.list_key(node)
         if adapter.list_type(self.env, key) == "bullet":
             adapter.drop_placeholders(self.env, key, self.state.document.ids)
 

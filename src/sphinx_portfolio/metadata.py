@@ -14,7 +14,7 @@ from typing import Any
 
 from pybtex.database import Entry
 
-from .bibdata import Publication
+from .bibdata import Author, Publication
 from .schema import SITE_FIELDS, STATUS_TABLE, entry_type
 
 ARXIV_PDF = "https://arxiv.org/pdf/{}"
@@ -26,6 +26,18 @@ def pdf_url(pub: Publication) -> str:
     if paper.lower().endswith(".pdf"):
         return paper
     return ARXIV_PDF.format(pub.arxiv) if pub.arxiv else ""
+
+
+def page_range(pub: Publication) -> tuple[str, str]:
+    """The first and the last page ("" when not given)."""
+    first, _, last = pub.pages.replace("\N{EN DASH}", "-").partition("-")
+    return first.strip(), last.strip("- ")
+
+
+def paper_url(pub: Publication) -> str:
+    """The paper itself: its ``url``, else its arXiv page ("" without either)."""
+    url = next((link.url for link in pub.links if link.label == "Paper"), "")
+    return url or (f"https://arxiv.org/abs/{pub.arxiv}" if pub.arxiv else "")
 
 
 def highwire(pub: Publication) -> list[tuple[str, str]]:
@@ -41,11 +53,11 @@ def highwire(pub: Publication) -> list[tuple[str, str]]:
             else ("citation_conference_title")
         )
         tags.append((venue, pub.published_in))
-    first, _, last = pub.pages.replace("\N{EN DASH}", "-").partition("-")
-    if first.strip():
-        tags.append(("citation_firstpage", first.strip()))
-    if last.strip("- "):
-        tags.append(("citation_lastpage", last.strip("- ")))
+    first, last = page_range(pub)
+    if first:
+        tags.append(("citation_firstpage", first))
+    if last:
+        tags.append(("citation_lastpage", last))
     if pdf_url(pub):
         tags.append(("citation_pdf_url", pdf_url(pub)))
     if pub.arxiv:
@@ -127,9 +139,8 @@ def csl(pub: Publication) -> dict[str, Any]:
         item["page"] = pub.pages.replace("\N{EN DASH}", "-")
     if pub.doi:
         item["DOI"] = pub.doi
-    url = next((link.url for link in pub.links if link.label == "Paper"), "")
-    if url or pub.arxiv:
-        item["URL"] = url or f"https://arxiv.org/abs/{pub.arxiv}"
+    if paper_url(pub):
+        item["URL"] = paper_url(pub)
     if pub.abstract:
         item["abstract"] = pub.abstract
     return item
@@ -153,16 +164,6 @@ def endnote_type(pub: Publication) -> str:
     return (status.endnote if status else "") or entry_type(pub.entry_type).endnote
 
 
-def _pages(pub: Publication) -> tuple[str, str]:
-    first, _, last = pub.pages.replace("\N{EN DASH}", "-").partition("-")
-    return first.strip(), last.strip("- ")
-
-
-def _url(pub: Publication) -> str:
-    url = next((link.url for link in pub.links if link.label == "Paper"), "")
-    return url or (f"https://arxiv.org/abs/{pub.arxiv}" if pub.arxiv else "")
-
-
 def status_note(pub: Publication) -> str:
     """ "Oral", "Preprint", "Under review at VENUE": what a record's note says."""
     if pub.status == "under review" and pub.venue:
@@ -170,57 +171,55 @@ def status_note(pub: Publication) -> str:
     return pub.status_label
 
 
+def _family_first(author: Author) -> str:
+    return f"{author.family}, {author.given}" if author.given else author.family
+
+
 def ris(pub: Publication) -> str:
     """One RIS record (the RIS format of Research Information Systems, read by
     Zotero, EndNote, Mendeley and RefWorks): its type, every author in order,
     title, venue, year, pages, DOI, URL, arXiv id, status, abstract, topics."""
-    fields: list[tuple[str, str]] = [("TY", ris_type(pub))]
-    fields += [
-        ("AU", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
+    first, last = page_range(pub)
+    fields = [
+        ("TY", ris_type(pub)),
+        *(("AU", _family_first(author)) for author in pub.authors),
+        ("TI", pub.title),
+        # the venue it appeared in: not one it is under review at (that is a note)
+        ("T2", pub.published_in),
+        ("PY", pub.year),
+        ("SP", first),
+        ("EP", last),
+        ("DO", pub.doi),
+        ("UR", paper_url(pub)),
+        ("M1", f"arXiv:{pub.arxiv}" if pub.arxiv else ""),
+        ("N1", status_note(pub)),
+        ("AB", pub.abstract),
+        *(("KW", topic) for topic in pub.topics),
+        ("ID", pub.key),
     ]
-    fields.append(("TI", pub.title))
-    # the venue it appeared in: not one it is under review at (that is a note)
-    if pub.published_in:
-        fields.append(("T2", pub.published_in))
-    if pub.year:
-        fields += [("PY", pub.year)]
-    first, last = _pages(pub)
-    fields += [("SP", first)] if first else []
-    fields += [("EP", last)] if last else []
-    fields += [("DO", pub.doi)] if pub.doi else []
-    fields += [("UR", _url(pub))] if _url(pub) else []
-    if pub.arxiv:
-        fields += [("M1", f"arXiv:{pub.arxiv}")]
-    if pub.status_label:
-        fields += [("N1", status_note(pub))]
-    fields += [("AB", pub.abstract)] if pub.abstract else []
-    fields += [("KW", topic) for topic in pub.topics]
-    fields += [("ID", pub.key)]
-    lines = [f"{tag}  - {_line(value)}" for tag, value in fields]
+    lines = [f"{tag}  - {_line(value)}" for tag, value in fields if value]
     return "\r\n".join([*lines, "ER  - ", ""])
 
 
 def endnote(pub: Publication) -> str:
     """One EndNote tagged record (``.enw``, which EndNote and Zotero import)."""
-    fields: list[tuple[str, str]] = [("%0", endnote_type(pub))]
-    fields += [
-        ("%A", f"{a.family}, {a.given}" if a.given else a.family) for a in pub.authors
+    first, last = page_range(pub)
+    journal = entry_type(pub.entry_type).periodical
+    fields = [
+        ("%0", endnote_type(pub)),
+        *(("%A", _family_first(author)) for author in pub.authors),
+        ("%T", pub.title),
+        ("%J" if journal else "%B", pub.published_in),
+        ("%D", pub.year),
+        ("%P", f"{first}-{last}" if first and last else first),
+        ("%R", pub.doi),
+        ("%U", paper_url(pub)),
+        ("%Z", status_note(pub)),
+        ("%X", pub.abstract),
+        *(("%K", topic) for topic in pub.topics),
+        ("%F", pub.key),
     ]
-    fields.append(("%T", pub.title))
-    if pub.published_in:
-        journal = entry_type(pub.entry_type).periodical
-        fields.append(("%J" if journal else "%B", pub.published_in))
-    fields += [("%D", pub.year)] if pub.year else []
-    first, last = _pages(pub)
-    if first:
-        fields.append(("%P", f"{first}-{last}" if last else first))
-    fields += [("%R", pub.doi)] if pub.doi else []
-    fields += [("%U", _url(pub))] if _url(pub) else []
-    fields += [("%Z", status_note(pub))] if pub.status_label else []
-    fields += [("%X", pub.abstract)] if pub.abstract else []
-    fields += [("%K", topic) for topic in pub.topics]
-    fields += [("%F", pub.key)]
-    return "\n".join(f"{tag} {_line(value)}" for tag, value in fields) + "\n"
+    return "".join(f"{tag} {_line(value)}\n" for tag, value in fields if value)
 
 
 def clean_bibtex(key: str, entry: Entry) -> str:

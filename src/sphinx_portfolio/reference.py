@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,16 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:
+    """A Markdown table; each cell is written as given."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return [*lines, *("| " + " | ".join(row) + " |" for row in rows)]
+
+
 def options_section() -> list[str]:
     lines = ["## Options of conf.py", ""]
     lines += [
@@ -105,10 +116,11 @@ def directives_section() -> list[str]:
         spec: dict[str, Any] = getattr(cls, "option_spec", None) or {}
         helps: dict[str, str] = getattr(cls, "option_help", {})
         if spec:
-            lines += ["| option | what it does |", "|---|---|"]
-            for option in sorted(spec):
-                what = helps.get(option, "as sphinxcontrib-bibtex's `bibliography`")
-                lines.append(f"| `:{option}:` | {_cell(what)} |")
+            default = "as sphinxcontrib-bibtex's `bibliography`"
+            lines += _table(
+                ("option", "what it does"),
+                ((f"`:{o}:`", _cell(helps.get(o, default))) for o in sorted(spec)),
+            )
             lines.append("")
         lines += ["````markdown", f"```{{{name}}}"]
         lines += [f":{o}: {e}" for o, e in getattr(cls, "option_example", {}).items()]
@@ -122,29 +134,35 @@ def fields_section() -> list[str]:
         "Beyond BibTeX's own (each entry type's required fields are below). The "
         "site-only ones are left out of the exported BibTeX and CSL-JSON.",
         "",
-        "| field | what it holds | example | exported |",
-        "|---|---|---|---|",
     ]
-    for field in schema.FIELDS:
-        lines.append(
-            f"| `{field.name}` | {_cell(field.help)} | `{field.example}` | "
-            f"{'no' if field.site_only else 'yes'} |"
-        )
+    lines += _table(
+        ("field", "what it holds", "example", "exported"),
+        (
+            (f"`{f.name}`", _cell(f.help), f"`{f.example}`", _yes(not f.site_only))
+            for f in schema.FIELDS
+        ),
+    )
     lines += ["", "### Entry types", ""]
-    lines += ["| type | required fields | kind | CSL-JSON type |", "|---|---|---|---|"]
-    for name, kind in schema.ENTRY_TYPES.items():
-        required = ", ".join(kind.required).replace("|", " or ") or "none"
-        lines.append(f"| `{name}` | {required} | {kind.kind} | `{kind.csl}` |")
+    lines += _table(
+        ("type", "required fields", "kind", "CSL-JSON type"),
+        (
+            (
+                f"`{name}`",
+                ", ".join(kind.required).replace("|", " or ") or "none",
+                kind.kind,
+                f"`{kind.csl}`",
+            )
+            for name, kind in schema.ENTRY_TYPES.items()
+        ),
+    )
     lines += ["", "### Statuses", ""]
-    lines += [
-        "| status | shown as | peer-reviewed | names the kind |",
-        "|---|---|---|---|",
-    ]
-    for name, status in schema.STATUS_TABLE.items():
-        lines.append(
-            f"| `{name}` | {status.label} | {'yes' if status.reviewed else 'no'} | "
-            f"{'yes' if status.names_kind else 'no'} |"
-        )
+    lines += _table(
+        ("status", "shown as", "peer-reviewed", "names the kind"),
+        (
+            (f"`{name}`", s.label, _yes(s.reviewed), _yes(s.names_kind))
+            for name, s in schema.STATUS_TABLE.items()
+        ),
+    )
     return [*lines, ""]
 
 
@@ -171,12 +189,12 @@ def warnings_section() -> list[str]:
         'Each is `portfolio.<code>`: `suppress_warnings = ["portfolio.<code>"]` '
         "silences one.",
         "",
-        "| code | what it means |",
-        "|---|---|",
     ]
     docs = member_docs(PortfolioWarning)
-    for kind in PortfolioWarning:
-        lines.append(f"| `{kind.value}` | {_cell(docs.get(kind.name, ''))} |")
+    lines += _table(
+        ("code", "what it means"),
+        ((f"`{k.value}`", _cell(docs.get(k.name, ""))) for k in PortfolioWarning),
+    )
     return [*lines, ""]
 
 

@@ -24,6 +24,21 @@ class EntryType:
     endnote: str = "Generic"
 
 
+#: what BibTeX's two names for each of these kinds share
+CONFERENCE_PAPER = EntryType(
+    ("author", "title", "booktitle", "year"),
+    "Conference",
+    "paper-conference",
+    ris="CPAPER",
+    endnote="Conference Paper",
+)
+THESIS = EntryType(
+    ("author", "title", "school", "year"),
+    "Thesis",
+    "thesis",
+    ris="THES",
+    endnote="Thesis",
+)
 #: BibTeX's entry types, each with what the site makes of it.
 ENTRY_TYPES: dict[str, EntryType] = {
     "article": EntryType(
@@ -41,13 +56,7 @@ ENTRY_TYPES: dict[str, EntryType] = {
         endnote="Book",
     ),
     "booklet": EntryType(("title",)),
-    "conference": EntryType(
-        ("author", "title", "booktitle", "year"),
-        "Conference",
-        "paper-conference",
-        ris="CPAPER",
-        endnote="Conference Paper",
-    ),
+    "conference": CONFERENCE_PAPER,
     "inbook": EntryType(
         ("author|editor", "title", "chapter|pages", "publisher", "year")
     ),
@@ -57,29 +66,11 @@ ENTRY_TYPES: dict[str, EntryType] = {
         ris="CHAP",
         endnote="Book Section",
     ),
-    "inproceedings": EntryType(
-        ("author", "title", "booktitle", "year"),
-        "Conference",
-        "paper-conference",
-        ris="CPAPER",
-        endnote="Conference Paper",
-    ),
+    "inproceedings": CONFERENCE_PAPER,
     "manual": EntryType(("title",)),
-    "mastersthesis": EntryType(
-        ("author", "title", "school", "year"),
-        "Thesis",
-        "thesis",
-        ris="THES",
-        endnote="Thesis",
-    ),
+    "mastersthesis": THESIS,
     "misc": EntryType(()),
-    "phdthesis": EntryType(
-        ("author", "title", "school", "year"),
-        "Thesis",
-        "thesis",
-        ris="THES",
-        endnote="Thesis",
-    ),
+    "phdthesis": THESIS,
     "proceedings": EntryType(("title", "year")),
     "techreport": EntryType(
         ("author", "title", "institution", "year"),

@@ -183,16 +183,12 @@ def start_index(app: Sphinx, exception: BaseException | None) -> None:
     groups = _groups(app, pages)
     bundle = out / BUNDLE
     stamps = Stamps(state, STAMPS)
-    stale = [
-        group
-        for group, names in groups.items()
-        if not stamps.fresh(
-            group,
-            digest(*(f"{name} {pages[name]}" for name in names), str(excluded),
-                   app.config.language or ""),
-            bundle / group / "pagefind-entry.json",
-        )
-    ]  # fmt: skip
+    settings = (str(excluded), app.config.language or "")
+    stale = []
+    for group, names in groups.items():
+        made_of = digest(*(f"{name} {pages[name]}" for name in names), *settings)
+        if not stamps.fresh(group, made_of, bundle / group / "pagefind-entry.json"):
+            stale.append(group)
     if not stale and set(stamps.previous) == set(stamps.current):
         LOGGER.info("search index is up to date")
         return
