@@ -1,6 +1,8 @@
-"""Entry points: ``nox -s docs`` builds the site, ``nox -s tests`` tests it.
+"""Entry points: ``nox -s docs`` builds the site, ``nox -s tests lowest`` tests it
+(at the pinned and at the lowest allowed versions), ``nox -s build`` packages it.
 
-Every session installs the pinned dependency groups of pyproject.toml, so a fresh
+Every session installs the pinned dependency groups of pyproject.toml (``lowest``:
+the package's floors instead), so a fresh
 machine with Python 3.11+ and nox needs nothing else (the browser tests also want
 Chromium: see README.md).
 """
