@@ -79,6 +79,7 @@ LOWEST_TESTS = (
     "tests/test_mistakes.py",
     "tests/test_package.py",
     "tests/test_bibtex_adapter.py",
+    "tests/test_citeproc_adapter.py",
     "tests/test_reference.py",
     "tests/test_scaffold.py",
 )

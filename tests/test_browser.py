@@ -133,18 +133,30 @@ def test_without_javascript_everything_shows(
     context.close()
 
 
-def test_copy_bibtex(browser: Any, server: str) -> None:
+def test_copy_bibtex_and_citations(browser: Any, server: str, content: Content) -> None:
+    from playwright.sync_api import expect
+
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    page.goto(f"{server}/publications/gao2024graph.html")
-    button = page.locator("button.copy-button")
+    key, entry = next(iter(content.works.items()))
+    page.goto(f"{server}/publications/{key}.html")
+    button = page.locator("button.copy-button[data-copy=bibtex-source]")
+    assert button.get_attribute("aria-label") == "Copy the BibTeX"
     button.click()
     page.wait_for_function(
-        "document.querySelector('button.copy-button').textContent === 'Copied'"
+        "document.querySelector('[data-copy=bibtex-source]').textContent === 'Copied'"
     )
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("@inproceedings{gao2024graph,")
+    assert copied.startswith(f"@{entry.type.lower()}{{{key},")
     assert copied.rstrip().endswith("}")
+    for citation in page.locator(".citations .citation").all():
+        style = citation.get_attribute("data-style")
+        copy = page.locator(f"button[data-copy={citation.get_attribute('id')}]")
+        assert copy.get_attribute("aria-label") == f"Copy the {style} citation"
+        copy.click()
+        expect(copy).to_have_text("Copied")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == citation.inner_text().strip() + "\n", style
     context.close()
 
 
@@ -206,3 +218,79 @@ def test_a_topic_with_any_character_can_be_chosen(
             "document.querySelectorAll('li.publication:not([hidden])').length === 1"
         )
         assert "topic=Sparse+%7C+Dense" in page.url
+
+
+def test_cite_disclosure_opens_in_place_by_keyboard(
+    browser: Any, server: str, site: Path
+) -> None:
+    """Every list's entries have a Cite disclosure that fetches nothing until it is
+    opened, then shows the paper page's first style and the work's BibTeX, each
+    with a copy button, axe-clean while open, and closes again."""
+    from axe_playwright_python.sync_playwright import Axe
+    from bs4 import BeautifulSoup
+    from playwright.sync_api import expect
+
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    for path in ("index.html", "publications.html", "projects.html", "cv.html"):
+        requested: list[str] = []
+        page.on("request", lambda req, requested=requested: requested.append(req.url))
+        page.goto(f"{server}/{path}")
+        page.wait_for_load_state("networkidle")
+        items = page.locator("li.publication")
+        assert items.count() > 0, path
+        assert page.locator("li.publication details.cite-work").count() == items.count()
+        assert not [u for u in requested if "/publications/" in urlsplit(u).path], path
+        details = page.locator("li.publication details.cite-work").first
+        paper = details.get_attribute("data-paper")
+        details.locator("summary").focus()
+        page.keyboard.press("Enter")
+        shown = details.locator(".citation")
+        shown.wait_for()
+        built = BeautifulSoup(
+            (site / Path(path).parent / paper).read_text(encoding="utf-8"),
+            "html.parser",
+        )
+        first = built.select_one(".citations .citation")
+        assert " ".join(shown.inner_text().split()) == " ".join(
+            first.get_text().split()
+        )
+        bib = (site / Path(path).parent / paper).with_suffix(".bib")
+        assert details.locator("pre.cite-work-bibtex").inner_text().strip() == (
+            bib.read_text(encoding="utf-8").strip()
+        )
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], (path, [v["id"] for v in violations])
+        copy = details.locator("button.copy-button").first
+        assert copy.get_attribute("aria-label") == (
+            f"Copy the {first['data-style']} citation"
+        )
+        copy.click()
+        expect(copy).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            shown.inner_text().strip() + "\n"
+        )
+        details.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert details.evaluate("d => d.open") is False
+        assert not shown.is_visible()
+    context.close()
+
+
+def test_cite_disclosure_without_javascript_links_the_citations(
+    browser: Any, server: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/publications.html")
+    details = page.locator("li.publication details.cite-work").first
+    details.locator("summary").click()
+    links = details.locator(".cite-work-links a")
+    assert links.count() == 2
+    paper = details.get_attribute("data-paper")
+    assert links.nth(0).get_attribute("href") == f"{paper}#cite"
+    assert links.nth(1).get_attribute("href") == paper.removesuffix(".html") + ".bib"
+    for n in range(2):
+        response = page.request.get(f"{server}/{links.nth(n).get_attribute('href')}")
+        assert response.ok
+    context.close()

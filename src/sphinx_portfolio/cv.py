@@ -123,7 +123,7 @@ class TypstTranslator(nodes.NodeVisitor):
 
     visit_comment = visit_target = visit_raw = visit_system_message = skip
     visit_substitution_definition = visit_image = visit_figure = skip
-    visit_publication_filter = visit_copy_button = skip
+    visit_publication_filter = visit_copy_button = visit_cite_disclosure = skip
 
     # -- text and inline markup
 

@@ -27,8 +27,10 @@ from sphinx.util.docutils import SphinxDirective
 from . import bibtex_adapter as adapter
 from .bibdata import NO_YEAR, Publication
 from .bibtex_adapter import BibliographyDirective, bibliography
+from .citations import cite_disclosure
 from .diagnostics import PortfolioWarning, display_path
 from .rendered import (
+    builder_of,
     filled,
     is_empty_item,
     item_digest,
@@ -63,7 +65,9 @@ def item_content(item: nodes.Element) -> list[nodes.Node]:
         link["pagename"] = item["pagename"]
         title.children = []
         title += link
-    return [paragraph]
+    if not item.get("cite"):
+        return [paragraph]
+    return [paragraph, cite_disclosure(pagename=item["pagename"])]
 
 
 def listing_docs(env: BuildEnvironment) -> dict[str, str]:
@@ -340,6 +344,8 @@ class PublicationListTransform(SphinxPostTransform):
     ) -> nodes.bullet_list:
         slugs = get_bibdata(self.env).slugs
         empty = translates_only(self.env)
+        builder = builder_of(self.env)
+        cite = builder is not None and generates_pages(builder)
         listing = nodes.bullet_list(classes=["publications"])
         for pub, citation in works:
             anchor = f"pub-{slugs[pub.key]}"
@@ -351,6 +357,7 @@ class PublicationListTransform(SphinxPostTransform):
                 topics=list(pub.topics),
                 pagename=paper_pagename(self.env, pub.key),
                 portfolio_entry=citation.formatted_entry,
+                cite=cite,
             )
             self.ids.add(anchor)
             if empty:
@@ -577,8 +584,12 @@ def _compared_with_key(tree: ast.AST) -> set[str]:
 def add_filter_script(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if doctree is not None and next(doctree.findall(publication_filter), None):
+    if doctree is None:
+        return
+    if next(doctree.findall(publication_filter), None):
         app.add_js_file("portfolio-filter.js", loading_method="defer")
+    if any(item.get("cite") for item in doctree.findall(publication_item)):
+        app.add_js_file("portfolio-cite.js", loading_method="defer")
 
 
 AS_LIST_ITEM = (visit_as_list_item, depart_as_list_item)

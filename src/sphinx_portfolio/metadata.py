@@ -41,7 +41,8 @@ def paper_url(pub: Publication) -> str:
 
 
 def highwire(pub: Publication) -> list[tuple[str, str]]:
-    """Google Scholar's ``<meta name="citation_*">`` tags, in order."""
+    """Google Scholar's ``<meta name="citation_*">`` tags, in order, and the item
+    type for Zotero."""
     tags = [("citation_title", pub.title)]
     tags += [("citation_author", author.name) for author in pub.authors]
     if pub.year:
@@ -64,6 +65,10 @@ def highwire(pub: Publication) -> list[tuple[str, str]]:
         tags.append(("citation_arxiv_id", pub.arxiv))
     if pub.doi:
         tags.append(("citation_doi", pub.doi))
+    # Zotero's Embedded Metadata translator takes the item type from the venue's
+    # tag (journal or conference); without one (a preprint, a manuscript), from a
+    # Dublin Core type that names one of its item types
+    tags.append(("DC.type", zotero_type(pub)))
     return tags
 
 
@@ -106,11 +111,20 @@ def script_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+#: CSL's ``genre`` of a work that is not (yet) published, which styles print
+GENRES = {
+    "preprint": "Preprint",
+    "under review": "Manuscript submitted for publication",
+}
+
+
 def csl(pub: Publication) -> dict[str, Any]:
-    """One CSL-JSON item."""
-    kind = entry_type(pub.entry_type).csl
-    if pub.status == "preprint":
-        kind = "article"
+    """One CSL-JSON item: the data every citation style is set from.
+
+    The venue is the one it appeared in (as in RIS and Highwire): a preprint is an
+    ``article`` with arXiv as its publisher and its identifier as its number, a
+    work under review a ``manuscript`` with that status (CSL's ``status``)."""
+    kind = csl_type(pub)
     item: dict[str, Any] = {
         "id": pub.key,
         "type": kind,
@@ -128,11 +142,13 @@ def csl(pub: Publication) -> dict[str, Any]:
             if pub.year.isdigit()
             else {"literal": pub.year}
         )
-    if pub.venue:
-        item["container-title"] = pub.venue
+    if pub.published_in:
+        item["container-title"] = pub.published_in
+    if pub.status in GENRES:
+        item["genre"] = GENRES[pub.status]
     if pub.status == "preprint" and pub.arxiv:
         item["publisher"] = "arXiv"
-        item["number"] = pub.arxiv
+        item["number"] = f"arXiv:{pub.arxiv}"
     if pub.status == "under review":
         item["status"] = "under review"
     if pub.pages:
@@ -144,6 +160,17 @@ def csl(pub: Publication) -> dict[str, Any]:
     if pub.abstract:
         item["abstract"] = pub.abstract
     return item
+
+
+def csl_type(pub: Publication) -> str:
+    status = STATUS_TABLE.get(pub.status)
+    return (status.csl if status else "") or entry_type(pub.entry_type).csl
+
+
+def zotero_type(pub: Publication) -> str:
+    """The item type Zotero should save the paper page as (``DC.type``)."""
+    status = STATUS_TABLE.get(pub.status)
+    return (status.zotero if status else "") or entry_type(pub.entry_type).zotero
 
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

@@ -22,11 +22,10 @@ from markupsafe import escape
 from . import bibtex_adapter as adapter
 from . import metadata
 from .bibdata import Publication, newest_first
+from .citations import Citations, cite_section, copy_button, styles, styles_key
 from .lists import listing_docs
 from .stamps import Stamps, digest
 from .state import (
-    HTML_ONLY,
-    add_node,
     frame_key,
     generates_pages,
     get_bibdata,
@@ -39,7 +38,6 @@ HERE = Path(__file__).parent
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.writers.html5 import HTML5Translator
 
 
 def page_url(app: Sphinx, pagename: str) -> str:
@@ -47,19 +45,6 @@ def page_url(app: Sphinx, pagename: str) -> str:
     if not app.config.html_baseurl:
         return ""
     return posixpath.join(app.config.html_baseurl, app.builder.get_target_uri(pagename))
-
-
-class copy_button(nodes.General, nodes.Inline, nodes.Element):
-    """A button that copies the text of the element with id ``target``."""
-
-
-def visit_copy_button(self: HTML5Translator, node: copy_button) -> None:
-    attributes = {"data-copy": node["target"], "hidden": "hidden"}
-    button = self.starttag(
-        node, "button", "", type="button", CLASS="copy-button", **attributes
-    )
-    self.body.append(f"{button}Copy</button>")
-    raise nodes.SkipNode
 
 
 def _paragraph(text: Any, classes: list[str]) -> nodes.paragraph:
@@ -79,7 +64,11 @@ PAPER_DOWNLOADS = ((".bib", "BibTeX"), (".ris", "RIS"), (".enw", "EndNote"))
 
 
 def paper_body(
-    app: Sphinx, pub: Publication, pagename: str, lists: str | None
+    app: Sphinx,
+    pub: Publication,
+    pagename: str,
+    lists: str | None,
+    kept: Citations,
 ) -> nodes.section:
     """The page of *pub*; *lists* is the document it links back to, if any."""
     builder = app.builder
@@ -102,11 +91,7 @@ def paper_body(
         body += legend
     if pub.abstract:
         body += _section("Abstract", "abstract", nodes.paragraph(text=pub.abstract))
-    body += _section(
-        "Cite as",
-        "cite-as",
-        nodes.paragraph(text=metadata.cite_as(pub), classes=["cite-as"]),
-    )
+    body += cite_section(app, pub, kept)
     entry = get_bibdata(app.env).data.entries[pub.key]
     bibtex = metadata.clean_bibtex(pub.key, entry)
     block = nodes.literal_block(
@@ -119,7 +104,7 @@ def paper_body(
         if n:
             download += nodes.Text(" · ")
         download += nodes.reference("", label, refuri=slug + suffix)
-    download += copy_button(target="bibtex-source")
+    download += copy_button(target="bibtex-source", label="Copy the BibTeX")
     body += _section("BibTeX", "bibtex", block, download)
     if lists:
         back = nodes.paragraph(classes=["publication-back"])
@@ -247,12 +232,15 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     frame = frame_key(app)
     back = listing_docs(app.env)
     stamps = Stamps(app.doctreedir, "portfolio-pages.json")
+    kept = Citations(app)
+    cited = styles_key(app)
     todo = []
     for pub in newest_first(bibdata.publications.values()):
         pagename = paper_pagename(app.env, pub.key)
-        made_of = digest(frame, repr(pub), str(back.get(pub.key)))
+        made_of = digest(frame, cited, repr(pub), str(back.get(pub.key)))
         if not stamps.fresh(pagename, made_of, builder.get_output_path(pagename)):
             todo.append((pagename, pub))
+    kept.prepare(styles(app), (pub for _, pub in todo))
     shell = Shell.render(app, app.config.portfolio_paper_dir) if todo else None
     for pagename, pub in todo:
         # the per-document state that write_doc() sets before translating a doc
@@ -260,7 +248,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         builder.fignumbers = {}
         builder.secnumbers = {}
         body = builder.render_partial(
-            paper_body(app, pub, pagename, back.get(pub.key))
+            paper_body(app, pub, pagename, back.get(pub.key), kept)
         )["fragment"]
         title = str(escape(pub.title))
         head = metatags(app, pub, pagename)
@@ -280,18 +268,18 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             encoding=app.config.html_output_encoding,
             errors="xmlcharrefreplace",
         )
+    kept.save(bibdata.publications)
     stamps.save()
 
 
 def add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """``html-page-context``: the copy script, on paper pages only."""
+    """``html-page-context``: the citations' script, on paper pages."""
     if context.get("portfolio_paper"):
-        app.add_js_file("portfolio-copy.js", loading_method="defer")
+        app.add_js_file("portfolio-cite.js", loading_method="defer")
 
 
 def setup_papers(app: Sphinx) -> None:
-    add_node(app, copy_button, (visit_copy_button, None), HTML_ONLY)
     app.connect("html-collect-pages", collect_pages)
     app.connect("html-page-context", add_page_assets)

@@ -166,6 +166,11 @@ def note_builder(app: Sphinx) -> None:
     _BUILDERS[app.env] = app.builder
 
 
+def builder_of(env: BuildEnvironment) -> Builder | None:
+    """The builder of *env*'s build (a transform has only the environment)."""
+    return _BUILDERS.get(env)
+
+
 def translates_only(env: BuildEnvironment) -> bool:
     """Whether this build's only use of a list item is its translation."""
     builder = _BUILDERS.get(env)

