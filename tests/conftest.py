@@ -22,6 +22,10 @@ from .content import Content, edit_sources
 pytest_plugins = "sphinx.testing.fixtures"
 collect_ignore = ["roots"]
 
+#: no test reads or writes the user's citation cache: every build is clean
+#: (tests/test_citations.py tests the cache in folders of its own)
+os.environ["SPHINX_PORTFOLIO_CACHE"] = ""
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 REFS = REPO / "refs.bib"

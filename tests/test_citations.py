@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from pybtex.database import parse_file
 
 from .content import Content
 from .test_extension import read
@@ -425,6 +426,7 @@ def test_many_citations_are_set_on_every_core_alike(
     from sphinx_portfolio import citations as module
 
     pages = {}
+    monkeypatch.setenv("SPHINX_PORTFOLIO_CACHE", "")
     for name, threshold in (("serial", 10**9), ("parallel", 1)):
         src = tmp_path / name
         shutil.copytree(rootdir / "test-citations", src)
@@ -437,3 +439,49 @@ def test_many_citations_are_set_on_every_core_alike(
             for key in EXPECTED
         }
     assert pages["parallel"] == pages["serial"]
+
+
+def test_the_cv_pdf_has_no_cite_control(site: Path, content: Content) -> None:
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(site / "cv.pdf").pages
+        ).split()
+    )
+    # the CV lists the works (their titles' first words are there) ...
+    first_words = [" ".join(content.title(k).split()[:2]) for k in content.works]
+    assert sum(words in text for words in first_words) >= len(first_words) // 2
+    # ... without the Cite control of the CV page on screen
+    for control in ("Every citation style", "BibTeX file", "Cite"):
+        assert control not in text
+    cv = BeautifulSoup((site / "cv.html").read_text(encoding="utf-8"), "html.parser")
+    assert cv.select("li.publication details.cite-work")
+
+
+def test_a_clean_build_takes_the_citations_from_the_shared_cache(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's cache, keyed by content: a second site built from scratch sets
+    no citation again, and writes the same pages."""
+    import shutil
+
+    from sphinx_portfolio import citeproc_adapter
+
+    monkeypatch.setenv("SPHINX_PORTFOLIO_CACHE", str(tmp_path / "cache"))
+    pages = []
+    for n in range(2):
+        src = tmp_path / f"site{n}"
+        shutil.copytree(rootdir / "test-citations", src)
+        app = make_app("html", srcdir=src)
+        app.build()
+        pages.append({key: str(read(app, f"publications/{key}")) for key in EXPECTED})
+        (cache,) = (tmp_path / "cache").glob("citations-*.json")
+        works = parse_file(str(src / "refs.bib")).entries
+        assert len(json.loads(cache.read_text())) == 6 * len(works)
+
+        def fail(*args: Any) -> str:
+            raise AssertionError("set again")
+
+        monkeypatch.setattr(citeproc_adapter, "render", fail)
+    assert pages[0] == pages[1]

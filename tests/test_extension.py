@@ -399,6 +399,24 @@ def test_hostile_fields_are_text_everywhere(app: Any, warning: StringIO) -> None
     csl = json.loads((app.outdir / "publications.json").read_text())
     assert csl[0]["title"] == HOSTILE_TITLE
     assert csl[0]["URL"] == 'https://example.org/paper?a=1&b="2"'
+    # every citation style: the title as text, the venue as text, no element
+    citations = paper.select(".citations .citation")
+    assert len(citations) == 6
+    for citation in citations:
+        text = " ".join(citation.get_text().split())
+        assert "<script>alert(1)</script>" in text, citation["data-style"]
+        assert "</script><script>alert(2)</script>" in text, citation["data-style"]
+        assert not citation.find_all(["script", "b", "img", "iframe"])
+    # the files for reference managers hold the text as it is, each on one line
+    for suffix, tag in ((".ris", "TI  - "), (".enw", "%T ")):
+        record = (app.outdir / f"publications/hostile{suffix}").read_text("utf-8")
+        assert f"{tag}{HOSTILE_TITLE}" in record.splitlines()
+    # the lists' Cite control carries no field text at all
+    details = li.select_one("details.cite-work")
+    assert [a["href"] for a in details.find_all("a")] == [
+        "publications/hostile.html#cite",
+        "publications/hostile.bib",
+    ]
 
 
 @pytest.mark.sphinx(

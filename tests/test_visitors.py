@@ -96,6 +96,7 @@ def test_print_shows_the_content_only(page: Any, server: str) -> None:
         ".bd-footer",
         ".publication-filter",
         "#pst-back-to-top",
+        "details.cite-work",
     ):
         assert not page.locator(selector).first.is_visible(), selector
     assert page.locator("article.bd-article li.publication").first.is_visible()

@@ -26,7 +26,7 @@ import re
 import warnings
 import weakref
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -144,15 +144,63 @@ def styles(app: Sphinx) -> list[Style]:
     return result
 
 
+#: each build's citations, started when the bib files are read
+_BUILDS: weakref.WeakKeyDictionary[Sphinx, Citations] = weakref.WeakKeyDictionary()
+
+
+def start(app: Sphinx) -> None:
+    """``builder-inited``, after the bib files are read: the citations this
+    build's paper pages need and the cache lacks are set meanwhile."""
+    from .state import generates_pages
+
+    found = styles(app)
+    if not generates_pages(app.builder):
+        return
+    kept = _BUILDS[app] = Citations(app)
+    kept.start(found, get_bibdata(app.env).publications.values())
+
+
+def of_build(app: Sphinx) -> Citations:
+    """This build's citations, with what the processes set taken in."""
+    kept = _BUILDS.pop(app, None) or Citations(app)
+    kept.finish()
+    return kept
+
+
+def stop(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: no process outlives the build."""
+    kept = _BUILDS.pop(app, None)
+    if kept is not None:
+        kept.stop()
+
+
 def styles_key(app: Sphinx) -> str:
     """What every work's citations are set by: the styles and citeproc-py."""
     parts = [(s.label, s.digest) for s in styles(app)]
     return digest(repr(parts), version("citeproc-py"))
 
 
+def shared_folder() -> Path | None:
+    """The folder of the cache every build of this user shares (citations by
+    content: a clean build, ``_build`` removed, sets only what changed):
+    ``$SPHINX_PORTFOLIO_CACHE`` ('' for none), else ``$XDG_CACHE_HOME`` or
+    ``~/.cache``, then ``sphinx-portfolio``."""
+    chosen = os.environ.get("SPHINX_PORTFOLIO_CACHE")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sphinx-portfolio"
+
+
+#: the citations the shared cache holds at most (the least recently set go first)
+SHARED_LIMIT = 60_000
+
+
 class Citations:
-    """Formatted citations kept by content in ``portfolio-citations.json``: per
-    work, its citations by the digest of what each is set from."""
+    """Formatted citations kept by content: per work, its citations by the digest
+    of what each is set from, in ``portfolio-citations.json`` (the doctree
+    folder: this site's); and every citation by that digest in the shared cache
+    (:func:`shared_folder`: every site's, across clean builds)."""
 
     FILE = "portfolio-citations.json"
 
@@ -168,8 +216,23 @@ class Citations:
             found if isinstance(found, dict) else {}
         )
         self.current: dict[str, dict[str, str]] = {}
-        #: set by :meth:`prepare`, taken by :meth:`of`
+        folder = shared_folder()
+        self.shared_path = (
+            folder / f"citations-{self.code[:16]}.json" if folder else None
+        )
+        self.shared: dict[str, str] = {}
+        if self.shared_path is not None:
+            try:
+                found = json.loads(self.shared_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                found = {}
+            self.shared = found if isinstance(found, dict) else {}
+        #: the citations this build set
+        self.made: dict[str, str] = {}
+        #: set by :meth:`start` and :meth:`finish`, taken by :meth:`of`
         self.fresh: dict[str, str] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: list[tuple[list[Any], Future[list[str]]]] = []
 
     def _made_of(self, style: Style, pub: Publication) -> tuple[str, Any, Any]:
         """The citation's key, and what it is set from: the item, the kept case."""
@@ -183,37 +246,52 @@ class Citations:
         key, item, keep = self._made_of(style, pub)
         text = self.previous.get(pub.key, {}).get(key)
         if not isinstance(text, str):
+            text = self.shared.get(key)
+        if not isinstance(text, str):
             text = self.fresh.pop(key, None)
-        if text is None:
-            text = say_status(pub, adapter.render(_PARSED[style.digest], item, keep))
+            if text is None:
+                citation = adapter.render(_PARSED[style.digest], item, keep)
+                text = say_status(pub, citation)
+            self.made[key] = text
         self.current.setdefault(pub.key, {})[key] = text
         return text
 
-    def prepare(self, found: list[Style], pubs: Iterable[Publication]) -> None:
-        """Set the citations of *pubs* that are not kept, on every core when they
-        are many (a clean build of 1,000 works sets 6,000)."""
+    def start(self, found: list[Style], pubs: Iterable[Publication]) -> None:
+        """Have processes of their own set the citations of *pubs* that are not
+        kept, while the build goes on, when they are many (a clean build of 1,000
+        works sets 6,000): the build's other cores are idle until its end."""
         jobs = []
         for pub in pubs:
             for style in found:
                 key, item, keep = self._made_of(style, pub)
-                if key not in self.previous.get(pub.key, {}):
+                if key not in self.previous.get(pub.key, {}) and key not in self.shared:
                     jobs.append((key, pub, str(style.path), item, sorted(keep)))
         cores = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(jobs) < PARALLEL_FROM or cores < 2:
             return
-        shares = [jobs[n::cores] for n in range(cores)]
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(cores - 1, mp_context=context) as pool:
-            others = [
-                pool.submit(adapter.render_many, [job[2:] for job in share])
-                for share in shares[1:]
-            ]
-            # this process sets its own share meanwhile
-            texts = [adapter.render_many([job[2:] for job in shares[0]])]
-            texts += [future.result() for future in others]
-        for share, done in zip(shares, texts, strict=True):
-            for (key, pub, *_), text in zip(share, done, strict=True):
+        self.pool = ProcessPoolExecutor(cores - 1, mp_context=context)
+        for n in range(0, len(jobs), CHUNK):
+            share = jobs[n : n + CHUNK]
+            work = [job[2:] for job in share]
+            self.pending.append((share, self.pool.submit(adapter.render_many, work)))
+
+    def finish(self) -> None:
+        """Take what the processes set; set here what none has started."""
+        for share, future in self.pending:
+            if future.cancel():
+                texts = adapter.render_many([job[2:] for job in share])
+            else:
+                texts = future.result()
+            for (key, pub, *_), text in zip(share, texts, strict=True):
                 self.fresh[key] = say_status(pub, text)
+        self.pending = []
+        self.stop()
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def save(self, works: Iterable[str]) -> None:
         """Keep the citations of *works*: this build's, else the last build's."""
@@ -221,6 +299,17 @@ class Citations:
         if kept != self.previous:
             text = json.dumps(kept, ensure_ascii=False, sort_keys=True)
             self.path.write_text(text, encoding="utf-8")
+        if self.made and self.shared_path is not None:
+            shared = {**self.shared, **self.made}
+            newest = dict(list(shared.items())[-SHARED_LIMIT:])
+            try:
+                self.shared_path.parent.mkdir(parents=True, exist_ok=True)
+                # whole or not at all: another build may be reading it
+                part = self.shared_path.with_suffix(f".{os.getpid()}.part")
+                part.write_text(json.dumps(newest, ensure_ascii=False), "utf-8")
+                os.replace(part, self.shared_path)
+            except OSError:
+                pass  # a cache that cannot be written is only slower
 
 
 def _code_digest() -> str:
@@ -232,6 +321,8 @@ def _code_digest() -> str:
 #: costs about 0.5 s to start; a citation 2 to 6 ms)
 PARALLEL_FROM = 600
 MAX_WORKERS = 8
+#: citations a process is given at a time (what this one takes over at the end)
+CHUNK = 150
 
 #: the modules a citation's text depends on
 CODE = ("citations.py", "citeproc_adapter.py", "metadata.py")
@@ -327,8 +418,9 @@ def cite_section(app: Sphinx, pub: Publication, kept: Citations) -> nodes.sectio
 
 class cite_disclosure(nodes.General, nodes.Element):
     """A list entry's "Cite" control for the paper page ``pagename``: a
-    ``<details>`` whose content is fetched from that page when first opened;
-    without scripts it links there and to the work's ``.bib`` file."""
+    ``<details>`` that links the page's citations and the work's ``.bib`` file;
+    where scripts run, its first style and BibTeX are fetched from the page when
+    the disclosure is first opened."""
 
 
 def visit_cite_disclosure(self: HTML5Translator, node: cite_disclosure) -> None:
@@ -338,13 +430,11 @@ def visit_cite_disclosure(self: HTML5Translator, node: cite_disclosure) -> None:
         builder.get_relative_uri(builder.current_docname, node["pagename"])
     )
     bib = html.escape(relative_uri(here, node["pagename"] + ".bib"))
+    # short: a list of 1,000 works carries 1,000 of these
     self.body.append(
-        f'<details class="cite-work" data-paper="{paper}">'
-        "<summary>Cite</summary>"
-        '<div class="cite-work-body">'
-        f'<p class="cite-work-links"><a href="{paper}#cite">Every citation style'
-        f'</a> · <a href="{bib}">BibTeX file</a></p>'
-        "</div></details>"
+        '<details class="cite-work"><summary>Cite</summary>'
+        f'<p><a href="{paper}#cite">Every citation style</a> · '
+        f'<a href="{bib}">BibTeX file</a></p></details>'
     )
     raise nodes.SkipNode
 
@@ -353,7 +443,9 @@ def setup_citations(app: Sphinx) -> None:
     from .state import HTML_ONLY, add_node
 
     adapter.install()
-    app.connect("builder-inited", styles)
+    # after read_bibfiles (priority 400)
+    app.connect("builder-inited", start)
+    app.connect("build-finished", stop)
     add_node(app, citation_text, (visit_citation_text, None), HTML_ONLY)
     add_node(app, copy_button, (visit_copy_button, None), HTML_ONLY)
     add_node(app, cite_disclosure, (visit_cite_disclosure, None), HTML_ONLY)

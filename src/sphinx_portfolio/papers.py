@@ -22,7 +22,7 @@ from markupsafe import escape
 from . import bibtex_adapter as adapter
 from . import metadata
 from .bibdata import Publication, newest_first
-from .citations import Citations, cite_section, copy_button, styles, styles_key
+from .citations import Citations, cite_section, copy_button, of_build, styles_key
 from .lists import listing_docs
 from .stamps import Stamps, digest
 from .state import (
@@ -232,7 +232,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     frame = frame_key(app)
     back = listing_docs(app.env)
     stamps = Stamps(app.doctreedir, "portfolio-pages.json")
-    kept = Citations(app)
+    kept = of_build(app)
     cited = styles_key(app)
     todo = []
     for pub in newest_first(bibdata.publications.values()):
@@ -240,7 +240,6 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         made_of = digest(frame, cited, repr(pub), str(back.get(pub.key)))
         if not stamps.fresh(pagename, made_of, builder.get_output_path(pagename)):
             todo.append((pagename, pub))
-    kept.prepare(styles(app), (pub for _, pub in todo))
     shell = Shell.render(app, app.config.portfolio_paper_dir) if todo else None
     for pagename, pub in todo:
         # the per-document state that write_doc() sets before translating a doc

@@ -55,10 +55,12 @@
     element("button", { type: "button", class: "copy-button", "data-copy": target, "data-label": label, hidden: "" }, ["Copy"]);
 
   const fill = async (details) => {
-    const body = details.querySelector(".cite-work-body");
-    body.setAttribute("aria-busy", "true");
+    const links = details.querySelector("p");
+    const paper = new URL(links.querySelector("a").href);
+    paper.hash = "";
+    details.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(details.dataset.paper);
+      const response = await fetch(paper);
       if (!response.ok) throw new Error(String(response.status));
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const citation = page.querySelector(".citations .citation");
@@ -76,17 +78,18 @@
         parts.push(element("p", { class: "cite-work-style" }, ["BibTeX"]), pre, copyButton(pre.id, "Copy the BibTeX"));
       }
       if (parts.length) {
-        body.prepend(...parts);
+        const body = element("div", { class: "cite-work-body" }, parts);
+        links.before(body);
         for (const button of body.querySelectorAll("button.copy-button")) arm(button, body);
       }
     } catch {
       // the links to the paper page and the .bib file stay
     } finally {
-      body.removeAttribute("aria-busy");
+      details.removeAttribute("aria-busy");
     }
   };
 
-  for (const details of document.querySelectorAll("details.cite-work[data-paper]")) {
+  for (const details of document.querySelectorAll("details.cite-work")) {
     details.addEventListener("toggle", () => {
       if (details.open && !details.dataset.filled) {
         details.dataset.filled = "yes";
