@@ -404,6 +404,7 @@ def main() -> None:
         "stack",
         "clean s",
         "clean s (no PDF)",
+        "clean s (citations cached)",
         "no-op s",
         "page edited s",
         *BIB_EDITS,

@@ -259,7 +259,10 @@ class Citations:
     def start(self, found: list[Style], pubs: Iterable[Publication]) -> None:
         """Have processes of their own set the citations of *pubs* that are not
         kept, while the build goes on, when they are many (a clean build of 1,000
-        works sets 6,000): the build's other cores are idle until its end."""
+        works sets 6,000): the build's other cores are idle until its end. Only
+        in a first build: a later one sets what the pages it writes ask for."""
+        if self.previous:
+            return
         jobs = []
         for pub in pubs:
             for style in found:
