@@ -94,6 +94,9 @@ def test_filter_by_type_topic_and_words(
         "with Post-Training.",
         "LLaMA-MoE: Building Mixture-of-Experts from LLaMA with Continual Pre-training.",
     ]
+    # the words are the entry's, not its Cite control's
+    page.goto(f"{server}/publications.html?q=every+citation+style")
+    assert page.locator("li.publication:visible").count() == 0
     page.click("button.publication-filter-reset")
     page.wait_for_function(
         "document.querySelectorAll('li.publication[hidden]').length === 0"

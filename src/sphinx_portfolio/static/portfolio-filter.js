@@ -7,7 +7,9 @@
   const items = [...document.querySelectorAll("li.publication")];
   const fold = (text) =>
     text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  const texts = new Map(items.map((li) => [li, fold(li.textContent)]));
+  // the entry itself, not its Cite control ("BibTeX file" is in every one)
+  const entry = (li) => (li.querySelector(":scope > p") || li).textContent;
+  const texts = new Map(items.map((li) => [li, fold(entry(li))]));
   const fields = ["year", "kind", "topic", "q"]
     .map((name) => form.elements.namedItem(name))
     .filter(Boolean);
