@@ -485,3 +485,28 @@ def test_a_clean_build_takes_the_citations_from_the_shared_cache(
 
         monkeypatch.setattr(citeproc_adapter, "render", fail)
     assert pages[0] == pages[1]
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="citations",
+    freshenv=True,
+    confoverrides={
+        "portfolio_citation_styles": {"APA": "apa", "apa": "ieee", "中文": "apa"}
+    },
+)
+def test_any_labels_give_each_citation_its_own_id(app: Any, warning: StringIO) -> None:
+    app.build()
+    assert warning.getvalue() == ""
+    page = read(app, "publications/zhu2025dynamic")
+    found = page.select(".citations .citation")
+    ids = [c["id"] for c in found]
+    assert len(set(ids)) == 3
+    assert [c["data-style"] for c in found] == ["APA", "apa", "中文"]
+    for citation in found:
+        assert citation.find_next_sibling("button")["data-copy"] == citation["id"]
+    assert [dt.get_text() for dt in page.select(".citations dt")] == [
+        "APA",
+        "apa",
+        "中文",
+    ]

@@ -63,10 +63,18 @@ class Style:
     path: Path
     #: the style file's content digest, which keys its citations
     digest: str
+    #: the id of its citation on a paper page (unique among the styles)
+    slug: str
 
-    @property
-    def slug(self) -> str:
-        return "cite-" + (re.sub(r"[^a-z0-9]+", "-", self.label.lower()).strip("-"))
+
+def _slug(label: str, taken: set[str]) -> str:
+    base = "cite-" + (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "style")
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
 
 
 #: what the common styles are called, for a hint when the file name is not given
@@ -120,18 +128,21 @@ def styles(app: Sphinx) -> list[Style]:
     if app in _CHECKED:
         return _CHECKED[app]
     result: list[Style] = []
+    taken: set[str] = set()
     for label, name in app.config.portfolio_citation_styles.items():
-        path, why = find_style(name.strip(), Path(app.confdir))
-        problem = why
+        path, problem = find_style(name.strip(), Path(app.confdir))
         if path is not None:
-            data = path.read_bytes()
-            key = hashlib.sha256(data).hexdigest()
-            if key not in _PARSED:
-                try:
+            try:
+                key = hashlib.sha256(path.read_bytes()).hexdigest()
+                if key not in _PARSED:
                     _PARSED[key] = adapter.style_from(path)
-                except Exception as error:  # lxml's XMLSyntaxError, ValueError
-                    problem = f"{path} is not a CSL style: {error}"
-            style = Style(label.strip(), name.strip(), path, key)
+            except OSError as error:
+                problem = f"{path} cannot be read: {error.strerror}"
+            except Exception as error:  # lxml's XMLSyntaxError, ValueError
+                problem = f"{path} is not a CSL style: {error}"
+            else:
+                slug = _slug(label.strip(), taken)
+                style = Style(label.strip(), name.strip(), path, key, slug)
         if problem:
             PortfolioWarning.CONFIG.log(
                 f"portfolio_citation_styles[{label!r}] = {name!r}: {problem} "
