@@ -510,3 +510,40 @@ def test_any_labels_give_each_citation_its_own_id(app: Any, warning: StringIO) -
         "apa",
         "中文",
     ]
+
+
+def test_an_edit_sets_only_the_citations_of_the_work_it_touched(
+    make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from sphinx_portfolio import citeproc_adapter
+
+    monkeypatch.setenv("SPHINX_PORTFOLIO_CACHE", "")
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-citations", src)
+    make_app("html", srcdir=src).build()
+    set_again: list[str] = []
+    render = citeproc_adapter.render
+
+    def counting(style: Any, item: dict[str, Any], *args: Any) -> str:
+        set_again.append(item["id"])
+        return render(style, item, *args)
+
+    monkeypatch.setattr(citeproc_adapter, "render", counting)
+    # a new page frame (an HTML option changed): every paper page written again,
+    # no citation set again
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text() + 'html_title = "Another title"\n'
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert "Another title" in read(app, "publications/he2025towards").title.string
+    assert set_again == []
+    bib = src / "refs.bib"
+    bib.write_text(bib.read_text().replace("Dynamic Data Mixing", "Dynamic Mixing"))
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert set_again == ["zhu2025dynamic"] * 6
+    page = read(app, "publications/zhu2025dynamic")
+    assert all("Dynamic Mixing" in flat(c) for c in citations(page).values())

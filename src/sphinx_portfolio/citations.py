@@ -223,8 +223,11 @@ class Citations:
             found = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             found = {}
+        # kept by the same code (citeproc-py, ours): else nothing of it is used
+        same = isinstance(found, dict) and found.get("code") == self.code
+        works = found.get("works") if same else None
         self.previous: dict[str, dict[str, str]] = (
-            found if isinstance(found, dict) else {}
+            works if isinstance(works, dict) else {}
         )
         self.current: dict[str, dict[str, str]] = {}
         folder = shared_folder()
@@ -271,7 +274,8 @@ class Citations:
         """Have processes of their own set the citations of *pubs* that are not
         kept, while the build goes on, when they are many (a clean build of 1,000
         works sets 6,000): the build's other cores are idle until its end. Only
-        in a first build: a later one sets what the pages it writes ask for."""
+        in a first build (or the first after an upgrade of citeproc-py or of this
+        extension): a later one sets what the pages it writes ask for."""
         if self.previous:
             return
         jobs = []
@@ -311,7 +315,8 @@ class Citations:
         """Keep the citations of *works*: this build's, else the last build's."""
         kept = {key: self.current.get(key, self.previous.get(key, {})) for key in works}
         if kept != self.previous:
-            text = json.dumps(kept, ensure_ascii=False, sort_keys=True)
+            data = {"code": self.code, "works": kept}
+            text = json.dumps(data, ensure_ascii=False, sort_keys=True)
             self.path.write_text(text, encoding="utf-8")
         if self.made and self.shared_path is not None:
             shared = {**self.shared, **self.made}
