@@ -199,7 +199,12 @@ def shared_folder() -> Path | None:
     chosen = os.environ.get("SPHINX_PORTFOLIO_CACHE")
     if chosen is not None:
         return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home (a bare container): no cache
+            return None
     return Path(base) / "sphinx-portfolio"
 
 
