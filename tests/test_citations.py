@@ -431,6 +431,8 @@ def test_many_citations_are_set_on_every_core_alike(
         src = tmp_path / name
         shutil.copytree(rootdir / "test-citations", src)
         monkeypatch.setattr(module, "PARALLEL_FROM", threshold)
+        # shares of 3: the processes from the first, this one from the last
+        monkeypatch.setattr(module, "CHUNK", 3)
         monkeypatch.setattr(module.os, "cpu_count", lambda: 3)
         app = make_app("html", srcdir=src)
         app.build()

@@ -300,12 +300,15 @@ class Citations:
             self.pending.append((share, self.pool.submit(adapter.render_many, work)))
 
     def finish(self) -> None:
-        """Take what the processes set; set here what none has started."""
-        for share, future in self.pending:
+        """Take what the processes set; set here what none has started: from the
+        last share back, while they go on from the first."""
+        mine: dict[int, list[str]] = {}
+        for n in reversed(range(len(self.pending))):
+            share, future = self.pending[n]
             if future.cancel():
-                texts = adapter.render_many([job[2:] for job in share])
-            else:
-                texts = future.result()
+                mine[n] = adapter.render_many([job[2:] for job in share])
+        for n, (share, future) in enumerate(self.pending):
+            texts = mine[n] if n in mine else future.result()
             for (key, pub, *_), text in zip(share, texts, strict=True):
                 self.fresh[key] = say_status(pub, text)
         self.pending = []
