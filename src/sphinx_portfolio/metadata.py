@@ -68,7 +68,7 @@ def highwire(pub: Publication) -> list[tuple[str, str]]:
     # Zotero's Embedded Metadata translator takes the item type from the venue's
     # tag (journal or conference); without one (a preprint, a manuscript), from a
     # Dublin Core type that names one of its item types
-    tags.append(("DC.type", zotero_type(pub)))
+    tags.append(("DC.type", work_type(pub, "zotero")))
     return tags
 
 
@@ -124,7 +124,7 @@ def csl(pub: Publication) -> dict[str, Any]:
     The venue is the one it appeared in (as in RIS and Highwire): a preprint is an
     ``article`` with arXiv as its publisher and its identifier as its number, a
     work under review a ``manuscript`` with that status (CSL's ``status``)."""
-    kind = csl_type(pub)
+    kind = work_type(pub, "csl")
     item: dict[str, Any] = {
         "id": pub.key,
         "type": kind,
@@ -162,15 +162,12 @@ def csl(pub: Publication) -> dict[str, Any]:
     return item
 
 
-def csl_type(pub: Publication) -> str:
+def work_type(pub: Publication, scheme: str) -> str:
+    """The work's type in *scheme* ("csl", "ris", "endnote", "zotero"): its
+    status's where the status names one, else its entry type's."""
     status = STATUS_TABLE.get(pub.status)
-    return (status.csl if status else "") or entry_type(pub.entry_type).csl
-
-
-def zotero_type(pub: Publication) -> str:
-    """The item type Zotero should save the paper page as (``DC.type``)."""
-    status = STATUS_TABLE.get(pub.status)
-    return (status.zotero if status else "") or entry_type(pub.entry_type).zotero
+    named: str = getattr(status, scheme) if status else ""
+    return named or str(getattr(entry_type(pub.entry_type), scheme))
 
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
@@ -179,16 +176,6 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 def _line(value: str) -> str:
     """*value* on one line: a tagged format ends a field at the line's end."""
     return " ".join(_BREAKS.sub(" ", value).split())
-
-
-def ris_type(pub: Publication) -> str:
-    status = STATUS_TABLE.get(pub.status)
-    return (status.ris if status else "") or entry_type(pub.entry_type).ris
-
-
-def endnote_type(pub: Publication) -> str:
-    status = STATUS_TABLE.get(pub.status)
-    return (status.endnote if status else "") or entry_type(pub.entry_type).endnote
 
 
 def status_note(pub: Publication) -> str:
@@ -208,7 +195,7 @@ def ris(pub: Publication) -> str:
     title, venue, year, pages, DOI, URL, arXiv id, status, abstract, topics."""
     first, last = page_range(pub)
     fields = [
-        ("TY", ris_type(pub)),
+        ("TY", work_type(pub, "ris")),
         *(("AU", _family_first(author)) for author in pub.authors),
         ("TI", pub.title),
         # the venue it appeared in: not one it is under review at (that is a note)
@@ -233,7 +220,7 @@ def endnote(pub: Publication) -> str:
     first, last = page_range(pub)
     journal = entry_type(pub.entry_type).periodical
     fields = [
-        ("%0", endnote_type(pub)),
+        ("%0", work_type(pub, "endnote")),
         *(("%A", _family_first(author)) for author in pub.authors),
         ("%T", pub.title),
         ("%J" if journal else "%B", pub.published_in),

@@ -24,17 +24,22 @@ def digest(*parts: str | bytes) -> str:
     return hashed.hexdigest()
 
 
+def read_dict(path: Path) -> dict[str, Any]:
+    """The JSON object in *path*; {} when it is missing, unreadable or not one."""
+    try:
+        found: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 class Stamps:
     """The digests of one producer's outputs, kept in ``<doctreedir>/<file>``."""
 
     def __init__(self, doctreedir: str | Path, file: str) -> None:
         self.path = Path(doctreedir) / file
-        try:
-            found: Any = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            found = {}
         #: the last build's digests
-        self.previous: dict[str, str] = found if isinstance(found, dict) else {}
+        self.previous: dict[str, str] = read_dict(self.path)
         #: this build's, saved by :meth:`save`
         self.current: dict[str, str] = {}
 
