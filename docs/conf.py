@@ -23,6 +23,8 @@ bibtex_bibfiles = ["../refs.bib"]
 bibtex_default_style = "portfolio"
 bibtex_tooltips = False
 portfolio_owner = "Daize Dong"
+portfolio_position = "Incoming Ph.D. student in Computer Science"
+portfolio_affiliation = "Rutgers University, New Brunswick"
 portfolio_profiles = [
     {
         "label": "Email",

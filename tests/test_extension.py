@@ -82,13 +82,22 @@ def test_entry_rendering(app: Any) -> None:
     entry = items(page)["A GPU Paper"]
     # UTF-8 names and braces-protected words come out as plain text
     assert flat(entry).startswith("A GPU Paper. Jürgen Müller * , Daize Dong * .")
-    assert "Conference on Things (CoT 2024) . Oral." in flat(entry)
+    assert "Conference on Things ." in flat(entry)
+    # the venue with its year and the status as badges, after the text
+    badges = entry.p.select(".publication-badges > .publication-badge")
+    assert [(b.get_text(), b["class"][-1]) for b in badges] == [
+        ("CoT 2024", "is-venue"),
+        ("Oral", "is-oral"),
+    ]
+    assert "(CoT 2024)" not in flat(entry) and "Oral." not in flat(entry)
     title, *links = entry.p.find_all("a")
     assert title["href"] == "publications/full.html"
+    # the links as buttons, each named
     assert [(a.get_text(), a["href"]) for a in links] == [
         ("arXiv", "https://arxiv.org/abs/2401.00001"),
         ("Code", "https://example.org/code"),
     ]
+    assert all("publication-link" in a["class"] for a in links)
     assert entry["id"] == "pub-full"
     assert (
         entry["data-year"],
@@ -99,8 +108,12 @@ def test_entry_rendering(app: Any) -> None:
         "Conference",
         ["Mixture of Experts", "Graphs"],
     )
-    under_review = flat(items(page)["An Alias"])
-    assert "Under review at Journal of Aliases ." in under_review
+    under_review = items(page)["An Alias"]
+    assert "Under review at Journal of Aliases ." in flat(under_review)
+    # a work under review has no venue badge: it is not published there
+    assert [b.get_text() for b in under_review.select(".publication-badge")] == [
+        "Under review"
+    ]
     legend = page.select_one(".publication-list .publication-legend")
     assert legend is not None
     assert legend.get_text() == "* Equal contribution"

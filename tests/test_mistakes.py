@@ -66,16 +66,41 @@ CONFIG_CASES = [
     ),
     (
         "portfolio_profiles",
-        [{"label": "Home", "url": "https://x.org", "icon": "house"}],
-        "portfolio_profiles item 1 has the unknown key 'icon' (a profile has label, "
-        "url, text); found {'label': 'Home', 'url': 'https://x.org', 'icon': "
-        "'house'} (left out)",
+        [{"label": "Home", "url": "https://x.org", "colour": "red"}],
+        "portfolio_profiles item 1 has the unknown key 'colour' (a profile has "
+        "label, url, text, icon); found {'label': 'Home', 'url': 'https://x.org', "
+        "'colour': 'red'} (left out)",
+    ),
+    (
+        "portfolio_profiles",
+        [{"label": "Code", "url": "https://x.org", "icon": "githb"}],
+        "portfolio_profiles item 1 has the unknown icon 'githb' (did you mean "
+        "'github'? the icons: CONFIGURATION.md); found {'label': 'Code', 'url': "
+        "'https://x.org', 'icon': 'githb'} (left out)",
+    ),
+    (
+        "portfolio_photo",
+        "/etc/photo.jpg",
+        "portfolio_photo must be a relative path to an image, e.g. "
+        "'_static/photo.jpg'; found '/etc/photo.jpg' (using '')",
+    ),
+    (
+        "portfolio_photo",
+        "me.pdf",
+        "portfolio_photo must be a relative path to an image, e.g. "
+        "'_static/photo.jpg'; found 'me.pdf' (using '')",
+    ),
+    (
+        "portfolio_photo",
+        "missing.jpg",
+        "portfolio_photo names no file (relative to conf.py); found 'missing.jpg' "
+        "(no photo)",
     ),
     (
         "portfolio_profiles",
         [{"label": "Home", "url": "https://x.org"}, "https://y.org"],
-        "portfolio_profiles item 2 must be {'label': ..., 'url': ..., 'text': ...} "
-        "(text optional); found 'https://y.org' (left out)",
+        "portfolio_profiles item 2 must be {'label': ..., 'url': ..., 'text': ..., "
+        "'icon': ...} (text and icon optional); found 'https://y.org' (left out)",
     ),
     (
         "portfolio_paper_dir",

@@ -189,7 +189,7 @@ def test_watch_plan_covers_every_input(tmp_path: Path) -> None:
         docs / "conf.py",
         docs / "news.toml",
         docs / "index.md",
-        docs / "_parts" / "contact.md",
+        docs / "_parts" / "interests.md",
         docs / "_static" / "favicon.svg",
         docs / "a-new-page.md",
         HERE / "templates" / "page.html",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -83,9 +85,24 @@ def one_of(*choices: str) -> Check:
     return check
 
 
+#: what a photo may be
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
+
+
+def photo_path(value: Any) -> str:
+    expected = "a relative path to an image, e.g. '_static/photo.jpg'"
+    if not isinstance(value, str):
+        return expected
+    if not value:
+        return ""
+    if value.startswith("/") or "\\" in value or ":" in value:
+        return expected
+    return "" if value.lower().endswith(PHOTO_SUFFIXES) else expected
+
+
 #: the schemes a profile link may have
 PROFILE_SCHEMES = ("http", "https", "mailto")
-PROFILE_KEYS = {"label", "url", "text"}
+PROFILE_KEYS = {"label", "url", "text", "icon"}
 
 
 def profile_list(value: Any) -> str:
@@ -96,11 +113,15 @@ def profile_list(value: Any) -> str:
 def profile_problem(item: Any) -> str:
     """What is wrong with one profile ('' if nothing)."""
     if not isinstance(item, dict):
-        return "must be {'label': ..., 'url': ..., 'text': ...} (text optional)"
+        return (
+            "must be {'label': ..., 'url': ..., 'text': ..., 'icon': ...} "
+            "(text and icon optional)"
+        )
     unknown = sorted(set(item) - PROFILE_KEYS, key=str)
     if unknown:
         return (
-            f"has the unknown key {_found(unknown[0])} (a profile has label, url, text)"
+            f"has the unknown key {_found(unknown[0])} "
+            "(a profile has label, url, text, icon)"
         )
     if not {"label", "url"} <= item.keys():
         return "needs a 'label' and a 'url'"
@@ -110,6 +131,16 @@ def profile_problem(item: Any) -> str:
     scheme = url.scheme.lower()
     if scheme not in PROFILE_SCHEMES or (scheme != "mailto" and not url.netloc):
         return "must link to an http(s) or mailto address"
+    if "icon" in item:
+        from .profiles import icon_names
+
+        if item["icon"] not in icon_names():
+            close = difflib.get_close_matches(item["icon"], icon_names(), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            return (
+                f"has the unknown icon {_found(item['icon'])} ({hint}the icons: "
+                "CONFIGURATION.md)"
+            )
     return ""
 
 
@@ -172,6 +203,43 @@ OPTIONS = (
         check=profile_list,
         example='portfolio_profiles = [{"label": "GitHub", '
         '"url": "https://github.com/ada", "text": "ada"}]',
+    ),
+    Option(
+        "portfolio_position",
+        "",
+        "env",
+        (str,),
+        "The owner's position, one line under the name in profile-header and the "
+        "CV PDF's header (and the JSON-LD Person's jobTitle).",
+        example='portfolio_position = "Ph.D. student in Computer Science"',
+    ),
+    Option(
+        "portfolio_affiliation",
+        "",
+        "env",
+        (str,),
+        "The owner's institution, after the position in profile-header and the "
+        "CV PDF's header.",
+        example='portfolio_affiliation = "University of Cambridge"',
+    ),
+    Option(
+        "portfolio_photo",
+        "",
+        "env",
+        (str,),
+        "A photo for profile-header (PNG, JPEG, WebP, GIF or SVG), relative to "
+        "the source folder (conf.py's); '' (default) for none. Needs "
+        "portfolio_photo_alt.",
+        check=photo_path,
+        example='portfolio_photo = "_static/photo.jpg"',
+    ),
+    Option(
+        "portfolio_photo_alt",
+        "",
+        "env",
+        (str,),
+        "The photo's text alternative, e.g. 'Ada Lovelace in 2024'.",
+        example='portfolio_photo_alt = "Ada Lovelace, smiling, in front of a lake"',
     ),
     Option(
         "portfolio_person",
@@ -298,6 +366,7 @@ def check_config(app: Sphinx, config: Config) -> None:
         else:
             good.append(item)
     config.portfolio_profiles = good
+    check_photo(app, config)
     if not config.portfolio_owner.strip():
         PortfolioWarning.CONFIG.log(
             "portfolio_owner must name the site's owner, e.g. 'Daize Dong'; "
@@ -308,6 +377,35 @@ def check_config(app: Sphinx, config: Config) -> None:
     canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
     if canonical:
         config.html_baseurl = canonical
+
+
+def check_photo(app: Sphinx, config: Config) -> None:
+    """The photo's file exists and is an image; it has a text alternative."""
+    if not config.portfolio_photo:
+        return
+    import imagesize
+
+    path = Path(app.srcdir, config.portfolio_photo)
+    problem = ""
+    if not path.is_file():
+        problem = "names no file (relative to the source folder)"
+    elif path.suffix.lower() != ".svg" and imagesize.get(str(path)) == (-1, -1):
+        problem = "is not an image (imagesize cannot read its size)"
+    if problem:
+        PortfolioWarning.CONFIG.log(
+            f"portfolio_photo {problem}; found {_found(config.portfolio_photo)} "
+            "(no photo)",
+            None,
+        )
+        config.portfolio_photo = ""
+    elif not config.portfolio_photo_alt.strip():
+        PortfolioWarning.CONFIG.log(
+            "portfolio_photo_alt must describe the photo for those who cannot see "
+            f"it, e.g. 'Ada Lovelace in 2024'; found nothing (using "
+            f"'{config.portfolio_owner}')",
+            None,
+        )
+        config.portfolio_photo_alt = config.portfolio_owner
 
 
 def owner_names(config: Config) -> tuple[str, ...]:

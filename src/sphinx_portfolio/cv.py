@@ -33,6 +33,7 @@ from sphinx.util.docutils import SphinxDirective
 from .diagnostics import PortfolioWarning
 from .exports import site_file_link
 from .lists import item_content
+from .profiles import GENERIC, icon_of, profiles
 from .rendered import filled, is_empty_item, store
 from .stamps import Stamps, digest
 from .state import WEB_BUILDERS, generates_pages
@@ -152,6 +153,18 @@ class TypstTranslator(nodes.NodeVisitor):
 
     depart_strong = depart_emphasis = depart_superscript = depart_subscript = _close
 
+    def visit_inline(self, node: nodes.Element) -> None:
+        # a work's badges in words: "ICML 2024 · Oral", set as the template's badge
+        if "publication-badge" in node["classes"]:
+            previous = node.previous_sibling()
+            if isinstance(previous, nodes.inline):
+                self.add('#" · ";')
+            self._wrap("badge")
+
+    def depart_inline(self, node: nodes.Element) -> None:
+        if "publication-badge" in node["classes"]:
+            self._close()
+
     def visit_literal(self, node: nodes.Element) -> None:
         self.add(f"#raw({typst_string(node.astext())});")
         raise nodes.SkipNode
@@ -168,7 +181,15 @@ class TypstTranslator(nodes.NodeVisitor):
 
     def visit_reference(self, node: nodes.Element) -> None:
         uri = node.get("refuri")
+        if "publication-link" in node["classes"]:
+            # the page's buttons, on paper: [arXiv] [Code]
+            self.add('#"[";')
         self._link(urljoin(self.page_url, uri) if uri else None, node)
+
+    def depart_reference(self, node: nodes.Element) -> None:
+        self._unlink(node)
+        if "publication-link" in node["classes"]:
+            self.add('#"]";')
 
     def visit_paper_link(self, node: nodes.Element) -> None:
         self._link(self.pages(node["pagename"]), node)
@@ -176,12 +197,17 @@ class TypstTranslator(nodes.NodeVisitor):
     def visit_site_file(self, node: nodes.Element) -> None:
         self._link(urljoin(self.page_url, node["file"]), node)
 
-    depart_reference = depart_paper_link = depart_site_file = _unlink
+    depart_paper_link = depart_site_file = _unlink
 
     # -- blocks
 
     def _block(self, node: nodes.Element) -> None:
         self.add("\n\n")
+
+    def visit_container(self, node: nodes.Element) -> None:
+        # the profile header: the PDF's own header sets it (the template's cv())
+        if "portfolio-profile" in node["classes"]:
+            raise nodes.SkipNode
 
     def visit_paragraph(self, node: nodes.Element) -> None:
         if "cv-screen-only" in node["classes"]:
@@ -321,6 +347,20 @@ def _source(app: Sphinx, doctree: nodes.document) -> str:
     )
     doctree.walkabout(translator)
     author = config.author or ""
+    headline = ", ".join(
+        text
+        for text in (config.portfolio_position, config.portfolio_affiliation)
+        if text.strip()
+    )
+    links = [
+        (
+            profile.get("text") or profile["label"]
+            if icon_of(profile) in GENERIC
+            else profile["label"],
+            profile["url"],
+        )
+        for profile in profiles(config)
+    ]
     arguments = {
         "title": typst_string(f"{author}: Curriculum Vitae"),
         "author": typst_string(author),
@@ -330,6 +370,12 @@ def _source(app: Sphinx, doctree: nodes.document) -> str:
         + ",)",
         "paper": typst_string(PAPERS[config.portfolio_cv_paper.lower()]),
         "lang": typst_string((config.language or "en").split("_")[0]),
+        "headline": typst_string(headline),
+        "links": "("
+        + "".join(
+            f"({typst_string(text)}, {typst_string(url)}), " for text, url in links
+        )
+        + ")",
     }
     call = ", ".join(f"{name}: {value}" for name, value in arguments.items())
     return (

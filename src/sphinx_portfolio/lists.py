@@ -47,6 +47,7 @@ from .state import (
     get_bibdata,
     paper_pagename,
 )
+from .style import badges
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,7 +58,9 @@ if TYPE_CHECKING:
 
 
 def item_content(item: nodes.Element) -> list[nodes.Node]:
-    """A list item's content: its formatted entry, the title linked to the paper."""
+    """A list item's content: its formatted entry, the title linked to the paper,
+    then its badges and its links (as buttons), in the same paragraph (the
+    filter's text and the CV's line)."""
     paragraph = adapter.backend("docutils").paragraph(item["portfolio_entry"])
     title = paragraph.next_node(nodes.strong)
     if title is not None:
@@ -65,6 +68,18 @@ def item_content(item: nodes.Element) -> list[nodes.Node]:
         link["pagename"] = item["pagename"]
         title.children = []
         title += link
+    if item.get("badges"):
+        row = nodes.inline(classes=["publication-badges"])
+        for kind, text in item["badges"]:
+            row += nodes.inline("", text, classes=["publication-badge", f"is-{kind}"])
+        paragraph += [nodes.Text(" "), row]
+    if item.get("links"):
+        row = nodes.inline(classes=["publication-links"])
+        for n, (label, url) in enumerate(item["links"]):
+            if n:
+                row += nodes.Text(" ")
+            row += nodes.reference("", label, refuri=url, classes=["publication-link"])
+        paragraph += [nodes.Text(" "), row]
     if not item.get("cite"):
         return [paragraph]
     return [paragraph, cite_disclosure(pagename=item["pagename"])]
@@ -358,6 +373,8 @@ class PublicationListTransform(SphinxPostTransform):
                 pagename=paper_pagename(self.env, pub.key),
                 portfolio_entry=citation.formatted_entry,
                 cite=cite,
+                badges=[list(badge) for badge in badges(pub)],
+                links=[[link.label, link.url] for link in pub.links],
             )
             self.ids.add(anchor)
             if empty:

@@ -108,6 +108,35 @@ def options_section() -> list[str]:
     return lines
 
 
+def icons_section() -> list[str]:
+    """The profile icons: each name, the addresses that choose it, its set."""
+    from .profiles import HOSTS, LABELS, icon_set
+
+    data = icon_set()
+    lines = ["## Profile icons", ""]
+    lines += [
+        "A profile's icon (`profile-header`) follows its address, or its label "
+        'where a service has many hosts (Mastodon); `"icon": NAME` in the '
+        "profile chooses one. An icon of `email`, `homepage` or `link` shows the "
+        "profile's text beside it; a brand's names its link for screen readers.",
+        "",
+    ]
+    hosts: dict[str, list[str]] = {}
+    for host, name in HOSTS.items():
+        hosts.setdefault(name, []).append(host)
+    for label, name in LABELS.items():
+        hosts.setdefault(name, []).append(f"label {label!r}")
+    hosts.setdefault("email", []).insert(0, "mailto:")
+    hosts.setdefault("link", []).append("any other address")
+    rows = []
+    for name, icon in sorted(data["icons"].items()):
+        found = data["sets"][icon["set"]]
+        source = f"{found['package']} {found['version']} ({found['licence']})"
+        rows.append((f"`{name}`", _cell(", ".join(hosts.get(name, []))), source))
+    lines += _table(("icon", "chosen by", "from (licence)"), rows)
+    return [*lines, ""]
+
+
 def directives_section() -> list[str]:
     lines = ["## Directives", ""]
     for name, cls in directives().items():
@@ -199,6 +228,6 @@ def warnings_section() -> list[str]:
 
 
 def markdown() -> str:
-    parts = [HEADER, *options_section(), *directives_section()]
+    parts = [HEADER, *options_section(), *directives_section(), *icons_section()]
     parts += [*fields_section(), *warnings_section()]
     return "\n".join(parts).rstrip("\n") + "\n"

@@ -66,6 +66,9 @@ def item_digest(node: nodes.Element, entry: Any) -> str:
         node["kind"],
         node["topics"],
         node["pagename"],
+        node.get("badges"),
+        node.get("links"),
+        node.get("cite"),
         rich_key(entry.text),
     )
     return hashlib.sha256(repr(made_of).encode()).hexdigest()

@@ -6,10 +6,13 @@ carries (:func:`.bibdata.publication_of`), and re-derives nothing from the raw
 BibTeX fields.  It holds no state: each entry keeps its own formatted text, which
 lives as long as the entry (in the environment, while its text is unchanged).
 
-An entry reads::
+A list entry reads::
 
-    Title. Authors (owner in bold, * for equal contribution). Venue (ABBR YEAR).
-    Status. [Paper] [arXiv] [Code] [DOI] [OpenReview] [Project]
+    Title. Authors (owner in bold, * for equal contribution). Venue.
+
+and ``lists.py`` sets beside it the badges (:func:`badges`: "ICML 2024", "Oral")
+and the links (Paper, arXiv, Code, DOI, OpenReview, Project) as buttons. A paper's
+own page reads the venue as ``Venue (ABBR YEAR). Status.`` (:func:`format_venue`).
 """
 
 from __future__ import annotations
@@ -118,6 +121,36 @@ def format_venue(pub: Publication) -> Text:
     return Text(*parts)
 
 
+def badges(pub: Publication) -> list[tuple[str, str]]:
+    """The badges of a list entry, (kind, text): the venue with its year ("ICML
+    2024"; not for a work under review, which names its venue in words) and the
+    status (Oral, Workshop, Preprint, Under review)."""
+    found = []
+    if pub.venue_label and pub.status != "under review":
+        found.append(("venue", pub.venue_label))
+    if pub.status_label:
+        found.append((pub.status.replace(" ", "-"), pub.status_label))
+    return found
+
+
+def format_list_venue(pub: Publication) -> Text:
+    """The venue in words, where the badges do not say it all: "*Venue*." (the
+    year in the venue's badge), "*Venue*, 2024.", "Under review at *Venue*."."""
+    parts: list[Text | Tag | str] = []
+    if pub.venue:
+        if pub.status == "under review":
+            parts += ["Under review at ", Tag("em", pub.venue), "."]
+        else:
+            parts += [Tag("em", pub.venue)]
+            parts += ["."] if pub.venue_label or not pub.year else [f", {pub.year}."]
+    elif pub.year and not pub.venue_label:
+        parts += [f"{pub.year}."]
+    if pub.old_title:
+        parts += [" Earlier title: " if parts else "Earlier title: "]
+        parts += [Tag("em", pub.old_title), "."]
+    return Text(*parts)
+
+
 def format_links(pub: Publication) -> Text:
     return Text(" ").join(
         [Text("[", HRef(link.url, link.label), "]") for link in pub.links]
@@ -125,13 +158,13 @@ def format_links(pub: Publication) -> Text:
 
 
 def format_publication(pub: Publication) -> Text:
-    """The whole list entry: title, authors, venue and status, links."""
+    """A list entry's text: title, authors, venue (badges and links aside)."""
     parts: list[Text | Tag | str] = [Tag("strong", f"{pub.title}.")]
     if pub.authors:
         parts += [" ", format_authors(pub), "."]
-    for part in (format_venue(pub), format_links(pub)):
-        if len(part):
-            parts += [" ", part]
+    venue = format_list_venue(pub)
+    if len(venue):
+        parts += [" ", venue]
     return Text(*parts)
 
 
