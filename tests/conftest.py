@@ -102,10 +102,10 @@ class Built:
     content: Content
 
 
-def build_site(root: Path, out: Path) -> Built:
+def build_site(root: Path, out: Path, *options: str) -> Built:
     """The site in *root* built strictly into *out*/html."""
     result = subprocess.run(
-        build_command(root, out, "-nW", "--keep-going"),
+        build_command(root, out, "-nW", "--keep-going", *options),
         capture_output=True,
         text=True,
         check=False,

@@ -93,7 +93,8 @@ CONFIG_CASES = [
     (
         "portfolio_photo",
         "missing.jpg",
-        "portfolio_photo names no file (relative to conf.py); found 'missing.jpg' "
+        "portfolio_photo names no file (relative to the source folder); found "
+        "'missing.jpg' "
         "(no photo)",
     ),
     (

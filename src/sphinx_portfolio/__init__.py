@@ -43,6 +43,7 @@ from .news import setup_news
 from .outputs import setup_outputs
 from .papers import setup_papers
 from .profiles import setup_profiles
+from .stylesheet import setup_stylesheet
 from .rendered import setup_rendered
 from .search import setup_search
 from .sitemap import setup_sitemap
@@ -166,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_cv(app)
     setup_head(app)
     setup_profiles(app)
+    setup_stylesheet(app)
     setup_sitemap(app)
     setup_news(app)
     setup_search(app)

@@ -317,6 +317,17 @@ OPTIONS = (
         '"association-for-computing-machinery"}',
     ),
     Option(
+        "portfolio_lean_css",
+        True,
+        "html",
+        (bool,),
+        "Every page links one stylesheet: the theme's and the site's, reduced at "
+        "build time to the rules the site's pages and scripts can use (tinycss2), "
+        "minified. False links the theme's stylesheets as they are.",
+        check=flag,
+        example="portfolio_lean_css = False",
+    ),
+    Option(
         "portfolio_cv_paper",
         "A4",
         "html",

@@ -59,13 +59,17 @@ def defer_scripts(
     """``html-page-context``: Sphinx's and the theme's scripts load with ``defer``,
     so they no longer block the first paint; deferred scripts still run in order,
     before ``DOMContentLoaded``, which is all they wait for. Inline scripts cannot
-    wait, and they set ``DOCUMENTATION_OPTIONS``: its file stays as it is."""
+    wait, and they set ``DOCUMENTATION_OPTIONS``: its file stays as it is. With
+    Pagefind as the search, Sphinx's search helpers are not loaded at all."""
     if templatename == "search.html" and getattr(app.builder, "search", False):
         # Sphinx's own search page (Pagefind is off): its template loads
         # searchtools.js in the body, which needs them now
         return
     scripts = []
     for script in context.get("script_files", []):
+        name = str(getattr(script, "filename", script)).split("?")[0]
+        if app.config.portfolio_search and name in UNUSED_WITH_PAGEFIND:
+            continue
         attributes = getattr(script, "attributes", None)
         if (
             attributes is None
@@ -80,6 +84,12 @@ def defer_scripts(
             )
         )
     context["script_files"] = scripts
+
+
+#: Sphinx's scripts for its own search (the results' words highlighted on the
+#: page they open, keyboard shortcuts of the basic theme): with Pagefind behind
+#: the search, no page uses them (pydata-sphinx-theme has its own shortcuts)
+UNUSED_WITH_PAGEFIND = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js"})
 
 
 def setup_head(app: Sphinx) -> None:

@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 from sphinx.util import logging
 from sphinx.util.matching import DOTFILES, Matcher
 
-from . import cv, exports, search
+from . import cv, exports, search, stylesheet
 from .stamps import Stamps
 from .state import WEB_BUILDERS, frame_key, generates_pages, get_bibdata
 
@@ -173,6 +173,8 @@ def produced(app: Sphinx) -> set[str]:
         files.add("searchindex.js")
     if cv.enabled(app):
         files.add(config.portfolio_cv_pdf)
+    if stylesheet.enabled(app):
+        files.add(stylesheet.TARGET)
     if config.portfolio_news:
         files.add("news.xml")
     if config.html_baseurl:

@@ -2,7 +2,8 @@
  *
  * Every search form of the theme (the Ctrl+K dialog, the search page) gets a
  * results list under it. Pagefind's script is loaded from this site on the first
- * focus of a search field, never before. Arrow keys move between the input and
+ * focus of a search field (on the search page, the first key or touch in it),
+ * never before. Arrow keys move between the input and
  * the results; Enter in the dialog opens the first result. The search page reads
  * and keeps its query in ?q=.
  */
@@ -165,7 +166,17 @@
       box.dataset.done = query;
     };
 
-    input.addEventListener("focus", () => load().catch(() => {}), { once: true });
+    // Pagefind is fetched as a visitor comes to search: on the field's first
+    // focus; on the search page, which focuses its field itself, on the first
+    // key or touch in it (its first load stays small)
+    const early = () => load().catch(() => {});
+    if (onSearchPage) {
+      for (const type of ["keydown", "pointerdown", "input"]) {
+        input.addEventListener(type, early, { once: true });
+      }
+    } else {
+      input.addEventListener("focus", early, { once: true });
+    }
     // search once typing pauses: a fast typist's every letter is not a search
     let timer = 0;
     input.addEventListener("input", () => {
