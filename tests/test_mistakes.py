@@ -128,6 +128,11 @@ CONFIG_CASES = [
         "found 'cv.docx' (using 'cv.pdf')",
     ),
     (
+        "portfolio_lean_css",
+        "no",
+        "portfolio_lean_css must be True or False; found 'no' (using True)",
+    ),
+    (
         "portfolio_search",
         "yes",
         "portfolio_search must be True or False; found 'yes' (using True)",

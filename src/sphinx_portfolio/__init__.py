@@ -43,13 +43,13 @@ from .news import setup_news
 from .outputs import setup_outputs
 from .papers import setup_papers
 from .profiles import setup_profiles
-from .stylesheet import setup_stylesheet
 from .rendered import setup_rendered
 from .search import setup_search
 from .sitemap import setup_sitemap
 from .socialcards import setup_social_cards
 from .state import bib_paths, get_bibdata
 from .style import keep_formatted, register_style
+from .stylesheet import setup_stylesheet
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tinycss2
-from tinycss2 import ast
 
 from .state import WEB_BUILDERS
 
@@ -315,7 +314,7 @@ def reduced(sheets: Iterable[Path], words: set[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
-# -- in a build -------------------------------------------------------------------------
+# -- in a build -----------------------------------------------------------------------
 
 
 def _shared_css(app: Sphinx) -> list[Any]:
