@@ -179,7 +179,7 @@ def test_every_page_within_the_byte_budget(
         requested: list[str] = []
         page.on("request", lambda req, requested=requested: requested.append(req.url))
         page.goto(f"{server}/{path}")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         context.close()
         files = [site / unquote(urlsplit(url).path).lstrip("/") for url in requested]
         assert all(f.is_file() for f in files), path

@@ -323,6 +323,51 @@ def test_social_cards_are_drawn_beside_the_build(tmp_path: Path) -> None:
     assert not cards["index"].exists()  # the old title's card is not online
 
 
+def test_a_clean_build_takes_the_cards_from_the_users_cache(tmp_path: Path) -> None:
+    """The cards a build drew are kept in the user's cache by what they are drawn
+    from; a clean build (its output and state removed) copies them, the same
+    bytes, and draws none (no drawing process: matplotlib is never imported)."""
+    src = with_opengraph(tmp_path)
+    cache = tmp_path / "cache"
+    probe = (
+        "import sys, subprocess\n"
+        "started = []\n"
+        "class Popen(subprocess.Popen):\n"
+        "    def __init__(self, command, *a, **k):\n"
+        "        started.append(' '.join(map(str, command)))\n"
+        "        super().__init__(command, *a, **k)\n"
+        "subprocess.Popen = Popen\n"
+        "from sphinx.cmd.build import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(any('card_drawer' in c for c in started))\n"
+        "sys.exit(code)\n"
+    )
+
+    def clean_build(name: str) -> tuple[bool, dict[str, bytes]]:
+        out = tmp_path / name
+        done = subprocess.run(
+            [
+                *(sys.executable, "-c", probe, "-q", "-W", "-b", "html"),
+                *(str(src), str(out / "html"), "-d", str(out / "dt")),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "SPHINX_PORTFOLIO_CACHE": str(cache)},
+        )
+        folder = out / "html" / "_images" / "social_previews"
+        cards = {p.name: p.read_bytes() for p in folder.glob("*.png")}
+        return done.stdout.strip().splitlines()[-1] == "True", cards
+
+    drew, first = clean_build("first")
+    assert drew and first
+    kept = sorted(cache.glob("cards-*/*.png"))
+    assert len(kept) == len(first)
+    drew, second = clean_build("second")
+    assert not drew
+    assert second == first
+
+
 def test_a_sharded_index_is_built_again_only_where_pages_changed(
     make_app: Any, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -598,6 +598,12 @@ def test_cv_pdf_holds_the_cv(built: Built) -> None:
         assert section.upper() in text.upper(), section
     assert "dzdong2019@gmail.com" in text
     assert "Download CV" not in text
+    # the badges and the link buttons of the page, in words (issue 16)
+    for li in entries(site, "cv"):
+        for badge in li.select(".publication-badge"):
+            assert " ".join(badge.get_text().split()) in text, badge
+        for link in li.select("a.publication-link"):
+            assert f"[{link.get_text()}]" in text, link
 
 
 def test_cv_pdf_linked_from_every_page(built: Built) -> None:

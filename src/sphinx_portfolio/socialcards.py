@@ -10,7 +10,10 @@ takes the card module's place in ``sys.modules``:
 * its default settings are the module's own, read from its source (not run);
 * a card is named by a digest of everything it is drawn from
   (``_images/social_previews/summary_<page>_<digest>.png``): a card whose file
-  exists is not drawn again;
+  exists is not drawn again, nor one the user's cache holds (the folder of
+  :func:`.citations.shared_folder`, ``cards-<versions>/``, keyed by the same
+  digest and the versions of sphinxext-opengraph and matplotlib): a clean build
+  copies it;
 * a new card is drawn by the module's own function in a process of its own,
   started for the build's first new card, which imports matplotlib while the build
   goes on; the build waits for it at its end, and a card it could not draw is a
@@ -25,12 +28,14 @@ itself.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import types
@@ -95,6 +100,8 @@ class StandIn(types.ModuleType):
         #: the process drawing this build's new cards, and how many it was given
         self.drawer: subprocess.Popen[str] | None = None
         self.jobs = 0
+        #: the cards it was given: where, and their digest
+        self.drawn: list[tuple[Path, str]] = []
         #: the process that started the build (a parallel write worker is another)
         self.main = os.getpid()
 
@@ -123,10 +130,15 @@ class StandIn(types.ModuleType):
         if target.is_file():
             return relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        kept = _kept_card(digest)
+        if kept is not None and kept.is_file():
+            shutil.copyfile(kept, target)
+            return relative
         if os.getpid() != self.main:
             drawn = outdir / self._module().create_social_card(*args, **kwargs)
             if drawn != target:
                 os.replace(drawn, target)
+            keep_card(target, digest)
             return relative
         if self.drawer is None:
             self.drawer = subprocess.Popen(
@@ -137,6 +149,7 @@ class StandIn(types.ModuleType):
                 text=True,
             )
         job = {"args": args, "kwargs": drawn_from, "outdir": str(outdir)}
+        self.drawn.append((target, digest))
         stdin = self.drawer.stdin
         if stdin is not None:
             stdin.write(json.dumps({**job, "target": str(target)}, default=str) + "\n")
@@ -147,8 +160,8 @@ class StandIn(types.ModuleType):
     def finish(self) -> list[str]:
         """Wait for the drawing process; what it said (sphinxext-opengraph's own
         warnings, such as a missing image) and what it could not draw."""
-        drawer, jobs = self.drawer, self.jobs
-        self.drawer, self.jobs = None, 0
+        drawer, jobs, drawn = self.drawer, self.jobs, self.drawn
+        self.drawer, self.jobs, self.drawn = None, 0, []
         if drawer is None:
             return []
         stdout, stderr = drawer.communicate()
@@ -161,7 +174,47 @@ class StandIn(types.ModuleType):
         if len(outcomes) < jobs:
             lines = stderr.strip().splitlines() or [f"exit {drawer.returncode}"]
             problems.append(f"the drawing process stopped: {lines[-1]}")
+        if not problems:
+            # a card drawn with a warning is not kept: the next build says it again
+            for target, digest in drawn:
+                keep_card(target, digest)
         return problems
+
+
+@functools.cache
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = [version("sphinxext-opengraph"), version("matplotlib")]
+    except PackageNotFoundError:
+        return ""
+    return hashlib.sha256(" ".join(found).encode()).hexdigest()[:12]
+
+
+def _kept_card(digest: str) -> Path | None:
+    """Where the user's cache keeps the card *digest* (None: no cache)."""
+    from .citations import shared_folder
+
+    folder = shared_folder()
+    versions = _versions()
+    if folder is None or not versions:
+        return None
+    return folder / f"cards-{versions}" / f"{digest}.png"
+
+
+def keep_card(target: Path, digest: str) -> None:
+    """A card just drawn, kept in the user's cache (whole or not at all)."""
+    kept = _kept_card(digest)
+    if kept is None or kept.is_file() or not target.is_file():
+        return
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        part = kept.with_suffix(f".{os.getpid()}.part")
+        shutil.copyfile(target, part)
+        os.replace(part, kept)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
 
 
 def install() -> None:
