@@ -471,3 +471,17 @@ def test_failing_search_indexer_is_a_clear_warning(
     assert not (app.outdir / "_pagefind").exists()
     # the site is still there, and says nothing wrong about itself
     assert (app.outdir / "index.html").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_another_theme_keeps_its_own_stylesheets(app: Any) -> None:
+    """The one reduced stylesheet is for pydata-sphinx-theme and its kin, whose
+    blocks our layout.html fills; another theme (Sphinx's basic here) is left as
+    it is."""
+    app.build()
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(html, "html.parser")
+    sheets = [link["href"] for link in page.select('link[rel~="stylesheet"]')]
+    assert any("basic.css" in href for href in sheets)
+    assert any("portfolio.css" in href for href in sheets)
+    assert not (Path(app.outdir) / "_static" / "portfolio-site.css").exists()

@@ -323,7 +323,8 @@ ANY_VALUE = st.recursive(
 
 
 @settings(
-    max_examples=25,
+    # a build an example; the cases above name every checked option's mistakes
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

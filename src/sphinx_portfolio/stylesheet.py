@@ -77,7 +77,14 @@ _WORD = re.compile(r"[A-Za-z_][-A-Za-z0-9_]*")
 
 
 def enabled(app: Sphinx) -> bool:
-    return bool(app.config.portfolio_lean_css) and app.builder.name in WEB_BUILDERS
+    """On for the HTML builders with pydata-sphinx-theme or a theme built on it
+    (sphinx-book-theme): ``templates/layout.html`` links the one stylesheet in
+    its blocks; another theme keeps its own stylesheets."""
+    if not (app.config.portfolio_lean_css and app.builder.name in WEB_BUILDERS):
+        return False
+    theme = getattr(app.builder, "theme", None)
+    dirs = getattr(theme, "get_theme_dirs", lambda: [])()
+    return any(Path(folder).name == "pydata_sphinx_theme" for folder in dirs)
 
 
 # -- the words the site uses ----------------------------------------------------------
