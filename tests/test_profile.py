@@ -9,17 +9,15 @@ import runpy
 import shutil
 import struct
 import zlib
-from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from sphinx.testing.util import SphinxTestApp
 
 from .conftest import Built
-from .test_extension import warnings_of
+from .test_mistakes import build
 
 DOCS = Path(__file__).parents[1] / "docs"
 ROOTS = Path(__file__).parent / "roots"
@@ -185,24 +183,13 @@ def build_root(tmp_path: Path, **conf: Any) -> tuple[list[str], Path]:
     index.write_text(
         "Ada Lovelace\n============\n\n.. profile-header::\n\n" + index.read_text()
     )
-    warning = StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=src,
-        confoverrides={
-            "portfolio_position": "Analyst <i>of engines</i>",
-            "portfolio_affiliation": "A & B University",
-            "portfolio_profiles": PROFILES,
-            **conf,
-        },
-        warning=warning,
-        freshenv=True,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return warnings_of(warning), Path(app.outdir)
+    overrides = {
+        "portfolio_position": "Analyst <i>of engines</i>",
+        "portfolio_affiliation": "A & B University",
+        "portfolio_profiles": PROFILES,
+        **conf,
+    }
+    return build(tmp_path, "basic", overrides, src=src)
 
 
 def test_every_kind_of_profile_its_icon_and_hostile_text_escaped(

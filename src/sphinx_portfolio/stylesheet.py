@@ -336,12 +336,10 @@ def _shared_css(app: Sphinx) -> list[Any]:
 
 
 def _local(css: Any) -> str | None:
+    """The file of a stylesheet in the output folder; None for another site's."""
     filename = str(getattr(css, "filename", css)).split("?")[0]
-    return (
-        None
-        if re.match(r"^[a-z]+:", filename) or filename.startswith("//")
-        else (filename)
-    )
+    remote = re.match(r"^[a-z]+:", filename) or filename.startswith("//")
+    return None if remote else filename
 
 
 def site_sheets(app: Sphinx) -> list[str]:
