@@ -83,7 +83,7 @@ def enabled(app: Sphinx) -> bool:
     if not (app.config.portfolio_lean_css and app.builder.name in WEB_BUILDERS):
         return False
     theme = getattr(app.builder, "theme", None)
-    dirs = getattr(theme, "get_theme_dirs", lambda: [])()
+    dirs: list[Any] = getattr(theme, "get_theme_dirs", list)()
     return any(Path(folder).name == "pydata_sphinx_theme" for folder in dirs)
 
 
